@@ -1,0 +1,44 @@
+-- Reverses 000001_domain.up.sql: drops the whole schema, dependents first.
+DROP TABLE IF EXISTS demo_loads;
+DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log;
+DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log;
+DROP TABLE IF EXISTS audit_log;
+DROP FUNCTION IF EXISTS audit_log_refuse_change();
+DROP TABLE IF EXISTS action_tracking;
+DROP TABLE IF EXISTS action_points;
+DROP TABLE IF EXISTS minutes;
+DROP TABLE IF EXISTS meeting_invitations;
+DROP TABLE IF EXISTS agenda_item_priorities;
+DROP TABLE IF EXISTS agenda_items;
+DROP TABLE IF EXISTS meeting_history;
+DROP TABLE IF EXISTS meetings;
+DROP TABLE IF EXISTS position_revisions;
+DROP TABLE IF EXISTS positions;
+DROP TABLE IF EXISTS round_summaries;
+DROP TABLE IF EXISTS round_delegations;
+DROP TABLE IF EXISTS rounds;
+DROP TABLE IF EXISTS question_options;
+DROP TABLE IF EXISTS questions;
+DROP TABLE IF EXISTS document_footnotes;
+DROP TABLE IF EXISTS document_codes;
+DROP TABLE IF EXISTS document_recipients;
+DROP TABLE IF EXISTS documents;
+DROP TABLE IF EXISTS sessions;
+DROP TABLE IF EXISTS password_resets;
+DROP TABLE IF EXISTS users;
+DROP TABLE IF EXISTS csdp_missions;
+DROP TABLE IF EXISTS initiative_partners;
+DROP TABLE IF EXISTS initiative_priorities;
+DROP TABLE IF EXISTS initiative_implementers;
+DROP TABLE IF EXISTS initiative_dialogues;
+DROP TABLE IF EXISTS initiatives;
+DROP TABLE IF EXISTS priorities;
+DROP TABLE IF EXISTS presidencies;
+DROP TABLE IF EXISTS working_party_members;
+DROP TABLE IF EXISTS working_parties;
+DROP TABLE IF EXISTS dialogue_participants;
+DROP TABLE IF EXISTS delegations;
+DROP TABLE IF EXISTS dialogues;
+DROP TEXT SEARCH CONFIGURATION IF EXISTS portal;
+-- The unaccent extension is left installed: other schemas may use it, and
+-- the up migration creates it only if missing.
