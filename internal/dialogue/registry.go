@@ -121,8 +121,8 @@ type Dialogue struct {
 type ParticipantRole string
 
 const (
-	RolePartner  ParticipantRole = "partner"
-	RoleObserver ParticipantRole = "observer"
+	ParticipantPartner  ParticipantRole = "partner"
+	ParticipantObserver ParticipantRole = "observer"
 )
 
 // Participant is a partner's or observer's participation in a dialogue.

@@ -67,3 +67,11 @@ func isUniqueViolation(err error, constraint string) bool {
 	}
 	return constraint == "" || pe.ConstraintName == constraint
 }
+
+// DemoLoaded reports whether the demo dataset was ever loaded here, so that
+// `portal serve` loads it on the first start only.
+func (s *Store) DemoLoaded(ctx context.Context) (bool, error) {
+	var loaded bool
+	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM demo_loads)`).Scan(&loaded)
+	return loaded, err
+}

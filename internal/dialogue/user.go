@@ -1,0 +1,64 @@
+package dialogue
+
+import "time"
+
+// Role is what a user does in the portal; the permission policy
+// (internal/auth) maps roles and actions to what is allowed.
+type Role string
+
+const (
+	RoleSecretariat Role = "secretariat" // administers everything
+	RolePresidency  Role = "presidency"  // drafts and issues documents, runs rounds
+	RoleDelegate    Role = "delegate"    // belongs to one delegation, writes its positions
+	RoleObserver    Role = "observer"    // an agency's user: reads what it is invited to
+)
+
+// Roles lists every role, in the order forms show them.
+var Roles = []Role{RoleSecretariat, RolePresidency, RoleDelegate, RoleObserver}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	switch r {
+	case RoleSecretariat, RolePresidency, RoleDelegate, RoleObserver:
+		return true
+	}
+	return false
+}
+
+// NeedsDelegation reports whether users of this role belong to a delegation.
+func (r Role) NeedsDelegation() bool { return r == RoleDelegate || r == RoleObserver }
+
+// Label is the role as shown to users.
+func (r Role) Label() string {
+	switch r {
+	case RoleSecretariat:
+		return "Secretariat"
+	case RolePresidency:
+		return "Presidency"
+	case RoleDelegate:
+		return "Delegate"
+	case RoleObserver:
+		return "Observer"
+	}
+	return string(r)
+}
+
+// User is a person who signs in to the portal.
+type User struct {
+	ID           int64
+	Email        string
+	Name         string
+	Role         Role
+	DelegationID int64 // delegates and observers only
+	Delegation   *Delegation
+	IsManager    bool // manages the users of their own delegation
+	Disabled     bool
+	CreatedAt    time.Time
+}
+
+// Actor is who performs a write and from where, for the audit log.
+type Actor struct {
+	UserID     int64  // 0 for the command line or the system
+	Name       string // e-mail, or "cli:root"
+	RemoteAddr string
+}

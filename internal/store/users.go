@@ -1,0 +1,276 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/dialogue-secretariat/portal/internal/dialogue"
+)
+
+// NewUser is what it takes to create a user.
+type NewUser struct {
+	Email          string
+	Name           string
+	Role           dialogue.Role
+	DelegationCode string // required for delegates and observers
+	IsManager      bool
+	PasswordHash   string // argon2id PHC string; "" leaves the account without a password
+}
+
+// CreateUser validates and inserts a user, with its audit record.
+func (s *Store) CreateUser(ctx context.Context, actor dialogue.Actor, u NewUser) (dialogue.User, error) {
+	u.Email = strings.TrimSpace(u.Email)
+	u.Name = strings.TrimSpace(u.Name)
+	fe := dialogue.FieldErrors{}
+	if !strings.Contains(u.Email, "@") || strings.ContainsAny(u.Email, " \t\n") {
+		fe.Add("email", "Enter an e-mail address such as name@example.eu.")
+	}
+	if u.Name == "" {
+		fe.Add("name", "Enter the person's name.")
+	}
+	if !u.Role.Valid() {
+		fe.Add("role", "Choose a role: secretariat, presidency, delegate or observer.")
+	}
+	if u.Role.NeedsDelegation() && u.DelegationCode == "" {
+		fe.Add("delegation", "Delegates and observers belong to a delegation: choose one.")
+	}
+	if !u.Role.NeedsDelegation() && u.DelegationCode != "" {
+		fe.Add("delegation", "Only delegates and observers belong to a delegation.")
+	}
+	if u.IsManager && u.Role != dialogue.RoleDelegate {
+		fe.Add("manager", "Only a delegate can manage a delegation's users.")
+	}
+	if err := fe.Err(); err != nil {
+		return dialogue.User{}, err
+	}
+	var out dialogue.User
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var delegationID *int64
+		if u.DelegationCode != "" {
+			var id int64
+			var kind dialogue.DelegationKind
+			err := tx.QueryRow(ctx, `SELECT id, kind FROM delegations WHERE code = $1`, strings.ToUpper(u.DelegationCode)).Scan(&id, &kind)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return dialogue.FieldError("delegation", "There is no delegation with the code %q.", u.DelegationCode)
+			}
+			if err != nil {
+				return err
+			}
+			if u.Role == dialogue.RoleObserver && kind != dialogue.Observer {
+				return dialogue.FieldError("delegation", "Observers belong to an observer delegation (an agency such as EUROPOL).")
+			}
+			if u.Role == dialogue.RoleDelegate && kind == dialogue.Observer {
+				return dialogue.FieldError("delegation", "An agency's users are observers, not delegates.")
+			}
+			delegationID = &id
+		}
+		var hash *string
+		if u.PasswordHash != "" {
+			hash = &u.PasswordHash
+		}
+		err := tx.QueryRow(ctx, `
+			INSERT INTO users (email, name, role, delegation_id, is_manager, password_hash)
+			VALUES ($1, $2, $3, $4, $5, $6)
+			RETURNING id, created_at`,
+			u.Email, u.Name, u.Role, delegationID, u.IsManager, hash).Scan(&out.ID, &out.CreatedAt)
+		if isUniqueViolation(err, "users_email_uq") {
+			return dialogue.FieldError("email", "A user with this e-mail address already exists.")
+		}
+		if err != nil {
+			return err
+		}
+		out.Email, out.Name, out.Role, out.IsManager = u.Email, u.Name, u.Role, u.IsManager
+		if delegationID != nil {
+			out.DelegationID = *delegationID
+		}
+		return writeAudit(ctx, tx, actor, auditEntry{
+			Action: "user.create", ObjectType: "user", ObjectID: out.ID,
+			Detail: map[string]any{"email": u.Email, "role": u.Role, "delegation": u.DelegationCode, "manager": u.IsManager},
+		})
+	})
+	return out, err
+}
+
+// userColumns selects a user with its delegation, for scanUser.
+const userColumns = `
+	u.id, u.email, u.name, u.role, coalesce(u.delegation_id, 0), u.is_manager,
+	u.disabled_at IS NOT NULL, u.created_at,
+	coalesce(d.code, ''), coalesce(d.kind, ''), coalesce(d.name, ''), coalesce(d.footnote, '')`
+
+func scanUser(row pgx.Row, extra ...any) (dialogue.User, error) {
+	var u dialogue.User
+	var d dialogue.Delegation
+	dest := append([]any{&u.ID, &u.Email, &u.Name, &u.Role, &u.DelegationID, &u.IsManager,
+		&u.Disabled, &u.CreatedAt, &d.Code, &d.Kind, &d.Name, &d.Footnote}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return u, err
+	}
+	if u.DelegationID != 0 {
+		d.ID = u.DelegationID
+		u.Delegation = &d
+	}
+	return u, nil
+}
+
+// UserByID returns a user (disabled ones too: the caller decides).
+func (s *Store) UserByID(ctx context.Context, id int64) (dialogue.User, error) {
+	u, err := scanUser(s.pool.QueryRow(ctx, `SELECT `+userColumns+`
+		FROM users u LEFT JOIN delegations d ON d.id = u.delegation_id WHERE u.id = $1`, id))
+	return u, notFound(err, "user")
+}
+
+// UserForLogin returns the user with this e-mail (case-insensitive) and the
+// password hash ("" when none is set).
+func (s *Store) UserForLogin(ctx context.Context, email string) (dialogue.User, string, error) {
+	var hash *string
+	u, err := scanUser(s.pool.QueryRow(ctx, `SELECT `+userColumns+`, u.password_hash
+		FROM users u LEFT JOIN delegations d ON d.id = u.delegation_id
+		WHERE lower(u.email) = lower($1)`, strings.TrimSpace(email)), &hash)
+	if err != nil {
+		return u, "", notFound(err, "user")
+	}
+	if hash == nil {
+		return u, "", nil
+	}
+	return u, *hash, nil
+}
+
+// UserFilter narrows ListUsers.
+type UserFilter struct {
+	DelegationID int64 // 0: every delegation
+}
+
+// ListUsers returns users ordered by delegation (protocol order) and name.
+func (s *Store) ListUsers(ctx context.Context, f UserFilter) ([]dialogue.User, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+userColumns+`
+		FROM users u LEFT JOIN delegations d ON d.id = u.delegation_id
+		WHERE ($1 = 0 OR u.delegation_id = $1)
+		ORDER BY d.id IS NOT NULL, array_position(ARRAY['member_state','institution','partner','observer'], d.kind), d.protocol_order NULLS LAST, d.name, u.name`, f.DelegationID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (dialogue.User, error) { return scanUser(r) })
+}
+
+// RecordSignIn writes a sign-in attempt to the audit log. A failed attempt
+// keeps the address typed, so the secretariat can see what was tried.
+func (s *Store) RecordSignIn(ctx context.Context, actor dialogue.Actor, userID int64, email string, ok bool, reason string) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		action := "auth.sign_in"
+		if !ok {
+			action = "auth.sign_in_failed"
+		}
+		return writeAudit(ctx, tx, actor, auditEntry{Action: action, ObjectType: "user", ObjectID: userID,
+			Detail: map[string]any{"email": email, "reason": reason}})
+	})
+}
+
+// RecordSignOut writes a sign-out to the audit log.
+func (s *Store) RecordSignOut(ctx context.Context, actor dialogue.Actor) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		return writeAudit(ctx, tx, actor, auditEntry{Action: "auth.sign_out", ObjectType: "user", ObjectID: actor.UserID})
+	})
+}
+
+// SetPassword replaces a user's password hash.
+func (s *Store) SetPassword(ctx context.Context, actor dialogue.Actor, userID int64, hash string) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, userID, hash)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return dialogue.ErrNotFound
+		}
+		return writeAudit(ctx, tx, actor, auditEntry{Action: "user.password_change", ObjectType: "user", ObjectID: userID})
+	})
+}
+
+// SetDisabled disables or re-enables a user. Sessions are not touched here:
+// the session middleware signs a disabled user out at the next request.
+func (s *Store) SetDisabled(ctx context.Context, actor dialogue.Actor, userID int64, disabled bool) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `
+			UPDATE users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END, updated_at = now()
+			WHERE id = $1`, userID, disabled)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return dialogue.ErrNotFound
+		}
+		action := "user.enable"
+		if disabled {
+			action = "user.disable"
+		}
+		return writeAudit(ctx, tx, actor, auditEntry{Action: action, ObjectType: "user", ObjectID: userID})
+	})
+}
+
+// SetRole changes a user's role (and delegation scope); the session
+// middleware renews the token of the user's sessions when it sees the change.
+func (s *Store) SetRole(ctx context.Context, actor dialogue.Actor, userID int64, role dialogue.Role, isManager bool) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE users SET role = $2, is_manager = $3, updated_at = now() WHERE id = $1`, userID, role, isManager)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return dialogue.ErrNotFound
+		}
+		return writeAudit(ctx, tx, actor, auditEntry{Action: "user.role_change", ObjectType: "user", ObjectID: userID,
+			Detail: map[string]any{"role": role, "manager": isManager}})
+	})
+}
+
+// CreatePasswordReset stores the hash of a one-time reset token.
+func (s *Store) CreatePasswordReset(ctx context.Context, actor dialogue.Actor, userID int64, tokenHash []byte, expires time.Time) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		var creator *int64
+		if actor.UserID != 0 {
+			creator = &actor.UserID
+		}
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO password_resets (token_hash, user_id, created_by, expires_at) VALUES ($1, $2, $3, $4)`,
+			tokenHash, userID, creator, expires); err != nil {
+			return err
+		}
+		return writeAudit(ctx, tx, actor, auditEntry{Action: "user.password_reset_issue", ObjectType: "user", ObjectID: userID})
+	})
+}
+
+// ResetUser returns the user a valid (unused, unexpired) reset token is for.
+func (s *Store) ResetUser(ctx context.Context, tokenHash []byte) (dialogue.User, error) {
+	u, err := scanUser(s.pool.QueryRow(ctx, `SELECT `+userColumns+`
+		FROM password_resets r JOIN users u ON u.id = r.user_id
+		LEFT JOIN delegations d ON d.id = u.delegation_id
+		WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > now() AND u.disabled_at IS NULL`, tokenHash))
+	return u, notFound(err, "reset link")
+}
+
+// ConsumePasswordReset sets the new password and spends the token, once:
+// a second use of the same link finds nothing.
+func (s *Store) ConsumePasswordReset(ctx context.Context, actor dialogue.Actor, tokenHash []byte, newHash string) (int64, error) {
+	var userID int64
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `
+			UPDATE password_resets r SET used_at = now()
+			FROM users u
+			WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > now()
+			  AND u.id = r.user_id AND u.disabled_at IS NULL
+			RETURNING r.user_id`, tokenHash).Scan(&userID)
+		if err != nil {
+			return notFound(err, "reset link")
+		}
+		if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, userID, newHash); err != nil {
+			return err
+		}
+		actor.UserID = userID
+		return writeAudit(ctx, tx, actor, auditEntry{Action: "user.password_reset", ObjectType: "user", ObjectID: userID})
+	})
+	return userID, err
+}

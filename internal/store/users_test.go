@@ -1,0 +1,144 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/dialogue-secretariat/portal/internal/dbtest"
+	"github.com/dialogue-secretariat/portal/internal/dialogue"
+	"github.com/dialogue-secretariat/portal/internal/store"
+)
+
+var cli = dialogue.Actor{Name: "cli:test"}
+
+func seedDelegation(t *testing.T, st *store.Store, url, code string, kind dialogue.DelegationKind) {
+	t.Helper()
+	exec(t, url, `INSERT INTO delegations (code, kind, name, protocol_order) VALUES ($1, $2, $1, CASE WHEN $2 = 'member_state' THEN 1 END)`, code, string(kind))
+}
+
+func TestCreateUserValidatesAndAudits(t *testing.T) {
+	ctx := context.Background()
+	st, url := dbtest.Store(t)
+	seedDelegation(t, st, url, "BE", dialogue.MemberState)
+	seedDelegation(t, st, url, "EUROPOL", dialogue.Observer)
+
+	u, err := st.CreateUser(ctx, cli, store.NewUser{Email: "anna@be.example", Name: "Anna", Role: dialogue.RoleDelegate, DelegationCode: "BE", IsManager: true, PasswordHash: "$argon2id$x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, hash, err := st.UserForLogin(ctx, "ANNA@be.example")
+	if err != nil || got.ID != u.ID || hash != "$argon2id$x" || got.Delegation == nil || got.Delegation.Code != "BE" || !got.IsManager {
+		t.Fatalf("UserForLogin = %+v, %q, %v", got, hash, err)
+	}
+
+	bad := []struct {
+		name  string
+		user  store.NewUser
+		field string
+	}{
+		{"duplicate e-mail, other case", store.NewUser{Email: "Anna@BE.example", Name: "A", Role: dialogue.RoleSecretariat}, "email"},
+		{"delegate without delegation", store.NewUser{Email: "b@x.eu", Name: "B", Role: dialogue.RoleDelegate}, "delegation"},
+		{"unknown delegation", store.NewUser{Email: "c@x.eu", Name: "C", Role: dialogue.RoleDelegate, DelegationCode: "XX"}, "delegation"},
+		{"observer of a member state", store.NewUser{Email: "d@x.eu", Name: "D", Role: dialogue.RoleObserver, DelegationCode: "BE"}, "delegation"},
+		{"presidency manager", store.NewUser{Email: "e@x.eu", Name: "E", Role: dialogue.RolePresidency, IsManager: true}, "manager"},
+		{"unknown role", store.NewUser{Email: "f@x.eu", Name: "F", Role: "king"}, "role"},
+		{"no e-mail", store.NewUser{Email: "nope", Name: "G", Role: dialogue.RoleSecretariat}, "email"},
+	}
+	for _, b := range bad {
+		_, err := st.CreateUser(ctx, cli, b.user)
+		var fe *dialogue.FormError
+		var de *dialogue.Error
+		switch {
+		case errors.As(err, &fe):
+			if fe.Fields[b.field] == "" {
+				t.Errorf("%s: errors %v lack field %s", b.name, fe.Fields, b.field)
+			}
+		case errors.As(err, &de):
+			if de.Field != b.field {
+				t.Errorf("%s: error on field %q, want %q", b.name, de.Field, b.field)
+			}
+		default:
+			t.Errorf("%s: got %v, want a field error on %s", b.name, err, b.field)
+		}
+	}
+
+	recs, err := st.ListAudit(ctx, store.AuditFilter{Action: "user."})
+	if err != nil || len(recs) != 1 || recs[0].Action != "user.create" || recs[0].Actor != "cli:test" || recs[0].ObjectID != u.ID {
+		t.Fatalf("audit = %+v, %v; want one user.create by cli:test", recs, err)
+	}
+}
+
+func TestAuditLogIsAppendOnly(t *testing.T) {
+	ctx := context.Background()
+	st, url := dbtest.Store(t)
+	if err := st.RecordSignIn(ctx, dialogue.Actor{Name: "x@y.eu", RemoteAddr: "192.0.2.1"}, 0, "x@y.eu", false, "unknown"); err != nil {
+		t.Fatal(err)
+	}
+	for _, sql := range []string{`UPDATE audit_log SET actor = 'someone else'`, `DELETE FROM audit_log`, `TRUNCATE audit_log`} {
+		if err := execErr(url, sql); err == nil {
+			t.Errorf("%s was allowed on the audit log", sql)
+		}
+	}
+	recs, _ := st.ListAudit(ctx, store.AuditFilter{Actor: "x@Y"})
+	if len(recs) != 1 || recs[0].Action != "auth.sign_in_failed" || recs[0].RemoteAddr != "192.0.2.1" {
+		t.Fatalf("audit after refused changes = %+v", recs)
+	}
+}
+
+func TestPasswordResetIsOneTime(t *testing.T) {
+	ctx := context.Background()
+	st, _ := dbtest.Store(t)
+	u, err := st.CreateUser(ctx, cli, store.NewUser{Email: "s@x.eu", Name: "S", Role: dialogue.RoleSecretariat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := []byte("0123456789abcdef0123456789abcdef")
+	if err := st.CreatePasswordReset(ctx, cli, u.ID, token, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.ResetUser(ctx, token); err != nil || got.ID != u.ID {
+		t.Fatalf("ResetUser = %v, %v", got.ID, err)
+	}
+	if id, err := st.ConsumePasswordReset(ctx, cli, token, "$argon2id$new"); err != nil || id != u.ID {
+		t.Fatalf("first use: %v, %v", id, err)
+	}
+	if _, err := st.ConsumePasswordReset(ctx, cli, token, "$argon2id$again"); dialogue.KindOf(err) != dialogue.KindNotFound {
+		t.Fatalf("second use: %v, want not found", err)
+	}
+	_, hash, _ := st.UserForLogin(ctx, "s@x.eu")
+	if hash != "$argon2id$new" {
+		t.Fatalf("hash = %q", hash)
+	}
+	expired := []byte("expired-token-expired-token-0000")
+	_ = st.CreatePasswordReset(ctx, cli, u.ID, expired, time.Now().Add(-time.Minute))
+	if _, err := st.ResetUser(ctx, expired); dialogue.KindOf(err) != dialogue.KindNotFound {
+		t.Fatalf("expired token: %v", err)
+	}
+}
+
+func TestSessionStore(t *testing.T) {
+	ctx := context.Background()
+	st, _ := dbtest.Store(t)
+	ss := st.Sessions()
+	if err := ss.CommitCtx(ctx, "tok", []byte("data"), time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if b, ok, err := ss.FindCtx(ctx, "tok"); err != nil || !ok || string(b) != "data" {
+		t.Fatalf("find = %q %v %v", b, ok, err)
+	}
+	_ = ss.CommitCtx(ctx, "old", []byte("x"), time.Now().Add(-time.Second))
+	if _, ok, _ := ss.FindCtx(ctx, "old"); ok {
+		t.Fatal("an expired session was found")
+	}
+	if n, err := st.DeleteExpiredSessions(ctx); err != nil || n != 1 {
+		t.Fatalf("DeleteExpiredSessions = %d, %v", n, err)
+	}
+	if err := ss.DeleteCtx(ctx, "tok"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := ss.FindCtx(ctx, "tok"); ok {
+		t.Fatal("a deleted session was found")
+	}
+}
