@@ -13,6 +13,7 @@ DROP TABLE IF EXISTS agenda_items;
 DROP TABLE IF EXISTS meeting_history;
 DROP TABLE IF EXISTS meetings;
 DROP TABLE IF EXISTS position_revisions;
+DROP FUNCTION IF EXISTS position_revisions_check_deadline();
 DROP TABLE IF EXISTS positions;
 DROP TABLE IF EXISTS round_summaries;
 DROP TABLE IF EXISTS round_delegations;

@@ -384,6 +384,48 @@ CREATE INDEX position_revisions_author_idx ON position_revisions (author_id);
 CREATE INDEX position_revisions_option_idx ON position_revisions (option_id);
 CREATE INDEX positions_search_idx ON position_revisions USING gin (search);
 
+-- The deadline is enforced by the database at COMMIT time, so a reply that
+-- reaches the database after the deadline is refused whatever the race in
+-- the application: a delegation's own write must commit before its deadline
+-- (the round's, or its extension) and before the round is closed. A reply
+-- the secretariat records on a delegation's behalf (proxy_source set) may
+-- come later, but must then be flagged late.
+CREATE FUNCTION position_revisions_check_deadline() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    r_closed   timestamptz;
+    r_deadline timestamptz;
+    r_opens    timestamptz;
+BEGIN
+    SELECT r.closed_at, greatest(r.deadline, coalesce(rd.extended_until, r.deadline)), r.opens_at
+      INTO r_closed, r_deadline, r_opens
+      FROM positions p
+      JOIN rounds r ON r.id = p.round_id
+      JOIN round_delegations rd ON rd.round_id = p.round_id AND rd.delegation_id = p.delegation_id
+     WHERE p.id = NEW.position_id;
+    IF NEW.demo THEN
+        RETURN NULL; -- demo history is loaded with its own past dates
+    END IF;
+    IF r_closed IS NOT NULL AND r_closed <= clock_timestamp() THEN
+        RAISE EXCEPTION 'round closed' USING ERRCODE = 'P0001', HINT = 'round_closed';
+    END IF;
+    IF NEW.proxy_source IS NULL THEN
+        IF clock_timestamp() < r_opens THEN
+            RAISE EXCEPTION 'round not open yet' USING ERRCODE = 'P0001', HINT = 'round_not_open';
+        END IF;
+        IF clock_timestamp() >= r_deadline THEN
+            RAISE EXCEPTION 'deadline passed' USING ERRCODE = 'P0001', HINT = 'deadline_passed';
+        END IF;
+    ELSIF clock_timestamp() >= r_deadline AND NOT NEW.late THEN
+        RAISE EXCEPTION 'late reply not flagged late' USING ERRCODE = 'P0001', HINT = 'late_not_flagged';
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE CONSTRAINT TRIGGER position_revisions_deadline
+    AFTER INSERT ON position_revisions
+    DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION position_revisions_check_deadline();
+
 -- ---------------------------------------------------------------- meetings
 
 CREATE TABLE meetings (

@@ -61,6 +61,10 @@ func KindOf(err error) ErrorKind {
 	if errors.As(err, &re) || errors.As(err, &fe) {
 		return KindInvalid
 	}
+	var ce *ConflictError
+	if errors.As(err, &ce) {
+		return KindConflict
+	}
 	return 0
 }
 

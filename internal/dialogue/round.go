@@ -187,3 +187,39 @@ var AgreementOptions = []Option{
 func FormatInstant(t time.Time) string {
 	return t.In(Brussels).Format("Mon 2 Jan 2006, 15:04 MST")
 }
+
+// Position is a delegation's reply to one question: its latest revision.
+type Position struct {
+	ID           int64
+	RoundID      int64
+	QuestionID   int64
+	DelegationID int64
+	Revision     int
+	Status       PositionStatus
+	OptionID     int64
+	Body         string
+	Late         bool
+	ProxySource  string // "email", "note_verbale", ... when recorded by the secretariat
+	AuthorName   string
+	UpdatedAt    time.Time
+	Demo         bool
+}
+
+// ProxySources are the ways a reply can reach the secretariat outside the portal.
+var ProxySources = map[string]string{
+	"email":        "E-mail",
+	"note_verbale": "Note verbale",
+	"letter":       "Letter",
+	"meeting":      "Stated in a meeting",
+}
+
+// ConflictError is returned when a reply was saved by someone else since the
+// revision the user started from. It carries the current revision so the
+// conflict page can show both texts and lose neither.
+type ConflictError struct {
+	Current Position
+}
+
+func (e *ConflictError) Error() string {
+	return "this reply was changed by someone else since you opened it"
+}

@@ -1,0 +1,209 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/dialogue-secretariat/portal/internal/dialogue"
+)
+
+// PositionSave is one save of a delegation's reply to a question.
+type PositionSave struct {
+	RoundID      int64
+	QuestionID   int64
+	DelegationID int64
+	// BaseRevision is the revision the user started from (0: there was no
+	// reply). A save on top of another revision is a conflict, never an
+	// overwrite.
+	BaseRevision int
+	Status       dialogue.PositionStatus
+	OptionID     int64
+	Body         string
+	// ProxySource is set when the secretariat records a reply received
+	// outside the portal on the delegation's behalf.
+	ProxySource string
+}
+
+// SavePosition stores a new revision of a delegation's reply. Every save is
+// a new revision (who, when); nothing is overwritten. The rules are checked
+// twice: here, for a clear message, and by the database at commit, so that a
+// save racing the deadline or the closing of the round cannot slip through.
+func (s *Store) SavePosition(ctx context.Context, actor dialogue.Actor, p PositionSave) (dialogue.Position, error) {
+	p.Body = strings.TrimSpace(p.Body)
+	var out dialogue.Position
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		// FOR SHARE on the round: closing it (an UPDATE) waits for saves in
+		// flight, and a save that starts after a close sees it.
+		var round dialogue.Round
+		var extension *time.Time
+		var kind dialogue.QuestionKind
+		err := tx.QueryRow(ctx, `
+			SELECT r.opens_at, r.deadline, r.closed_at, rd.extended_until, q.kind
+			FROM rounds r
+			JOIN round_delegations rd ON rd.round_id = r.id AND rd.delegation_id = $2
+			JOIN questions q ON q.id = $3 AND q.document_id = r.document_id
+			WHERE r.id = $1
+			FOR SHARE OF r`, p.RoundID, p.DelegationID, p.QuestionID).
+			Scan(&round.OpensAt, &round.Deadline, &round.ClosedAt, &extension, &kind)
+		if errors.Is(err, pgx.ErrNoRows) {
+			// Not eligible, or the question is not this round's: the same
+			// answer for both, so ids cannot be probed.
+			return dialogue.Errorf(dialogue.KindNotFound, "question not found in this round")
+		}
+		if err != nil {
+			return err
+		}
+		now, late := time.Now(), false
+		if p.ProxySource != "" {
+			if _, ok := dialogue.ProxySources[p.ProxySource]; !ok {
+				return dialogue.FieldError("source", "Choose how the reply was received.")
+			}
+			if round.ClosedAt != nil {
+				return dialogue.Errorf(dialogue.KindDeadline, "This round is closed: replies can no longer be recorded.")
+			}
+			late = !now.Before(round.DeadlineFor(extension))
+		} else if err := round.CheckWritable(now, extension); err != nil {
+			return err
+		}
+		if err := validatePosition(ctx, tx, kind, &p); err != nil {
+			return err
+		}
+
+		var optionID *int64
+		if p.OptionID != 0 {
+			optionID = &p.OptionID
+		}
+		if p.BaseRevision == 0 {
+			err = tx.QueryRow(ctx, `
+				INSERT INTO positions (round_id, question_id, delegation_id, revision, status, option_id, body, late)
+				VALUES ($1, $2, $3, 1, $4, $5, $6, $7)
+				ON CONFLICT (round_id, question_id, delegation_id) DO NOTHING
+				RETURNING id, revision, updated_at`,
+				p.RoundID, p.QuestionID, p.DelegationID, p.Status, optionID, p.Body, late).
+				Scan(&out.ID, &out.Revision, &out.UpdatedAt)
+		} else {
+			err = tx.QueryRow(ctx, `
+				UPDATE positions SET revision = revision + 1, status = $5, option_id = $6, body = $7,
+				       late = $8, updated_at = now()
+				WHERE round_id = $1 AND question_id = $2 AND delegation_id = $3 AND revision = $4
+				RETURNING id, revision, updated_at`,
+				p.RoundID, p.QuestionID, p.DelegationID, p.BaseRevision, p.Status, optionID, p.Body, late).
+				Scan(&out.ID, &out.Revision, &out.UpdatedAt)
+		}
+		if errors.Is(err, pgx.ErrNoRows) {
+			// Someone saved first: hand back their revision with ours.
+			current, cerr := positionInTx(ctx, tx, p.RoundID, p.QuestionID, p.DelegationID)
+			if cerr != nil {
+				return cerr
+			}
+			return &dialogue.ConflictError{Current: current}
+		}
+		if err != nil {
+			return err
+		}
+		var author *int64
+		if actor.UserID != 0 {
+			author = &actor.UserID
+		}
+		var proxy *string
+		if p.ProxySource != "" {
+			proxy = &p.ProxySource
+		}
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO position_revisions (position_id, revision, status, option_id, body, late, author_id, proxy_source)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			out.ID, out.Revision, p.Status, optionID, p.Body, late, author, proxy); err != nil {
+			return err
+		}
+		out.RoundID, out.QuestionID, out.DelegationID = p.RoundID, p.QuestionID, p.DelegationID
+		out.Status, out.OptionID, out.Body, out.Late, out.ProxySource = p.Status, p.OptionID, p.Body, late, p.ProxySource
+		out.AuthorName = actor.Name
+		action := "position.save"
+		if p.ProxySource != "" {
+			action = "position.record_proxy"
+		}
+		return writeAudit(ctx, tx, actor, auditEntry{Action: action, ObjectType: "position", ObjectID: out.ID,
+			Detail: map[string]any{"round": p.RoundID, "question": p.QuestionID, "delegation": p.DelegationID,
+				"revision": out.Revision, "status": p.Status, "late": late}})
+	})
+	return out, deadlineError(err)
+}
+
+// validatePosition checks the reply against its question's kind.
+func validatePosition(ctx context.Context, tx pgx.Tx, kind dialogue.QuestionKind, p *PositionSave) error {
+	switch p.Status {
+	case dialogue.PositionDraft, dialogue.PositionSubmitted, dialogue.PositionNoPosition, dialogue.PositionScrutinyReservation:
+	default:
+		return dialogue.FieldError("status", "Choose whether to save a draft, submit, or state no position yet or a scrutiny reservation.")
+	}
+	if len(p.Body) > 20000 {
+		return dialogue.FieldError("body", "A reply is limited to 20,000 characters; attach longer contributions by e-mail to the secretariat.")
+	}
+	if p.OptionID != 0 {
+		var ok bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM question_options WHERE id = $1 AND question_id = $2)`,
+			p.OptionID, p.QuestionID).Scan(&ok); err != nil {
+			return err
+		}
+		if !ok {
+			return dialogue.FieldError("option", "Choose one of the options offered.")
+		}
+	}
+	if p.Status != dialogue.PositionSubmitted {
+		return nil // drafts and reservations may be incomplete
+	}
+	switch kind {
+	case dialogue.QuestionText:
+		if p.Body == "" {
+			return dialogue.FieldError("body", "Write your delegation's reply before submitting it, or save it as a draft.")
+		}
+	case dialogue.QuestionChoice, dialogue.QuestionAgreement:
+		if p.OptionID == 0 {
+			return dialogue.FieldError("option", "Choose one of the options before submitting, or save it as a draft.")
+		}
+		if kind == dialogue.QuestionAgreement && p.Body == "" {
+			return dialogue.FieldError("body", "Add a comment explaining your delegation's position.")
+		}
+	}
+	return nil
+}
+
+// deadlineError turns the database's commit-time refusals into the same
+// domain errors the application gives.
+func deadlineError(err error) error {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Code != "P0001" {
+		return err
+	}
+	switch pe.Hint {
+	case "deadline_passed":
+		return dialogue.Errorf(dialogue.KindDeadline, "The deadline passed while your reply was being saved: it was not recorded. Ask the Presidency for an extension.")
+	case "round_closed":
+		return dialogue.Errorf(dialogue.KindDeadline, "This round was closed while your reply was being saved: it was not recorded.")
+	case "round_not_open":
+		return dialogue.Errorf(dialogue.KindDeadline, "This round is not open yet.")
+	}
+	return err
+}
+
+// positionInTx loads the latest revision of one reply.
+func positionInTx(ctx context.Context, tx pgx.Tx, roundID, questionID, delegationID int64) (dialogue.Position, error) {
+	var p dialogue.Position
+	err := tx.QueryRow(ctx, `
+		SELECT p.id, p.round_id, p.question_id, p.delegation_id, p.revision, p.status,
+		       coalesce(p.option_id, 0), p.body, p.late, p.updated_at,
+		       coalesce(pr.proxy_source, ''), coalesce(u.name, ''), pr.demo
+		FROM positions p
+		JOIN position_revisions pr ON pr.position_id = p.id AND pr.revision = p.revision
+		LEFT JOIN users u ON u.id = pr.author_id
+		WHERE p.round_id = $1 AND p.question_id = $2 AND p.delegation_id = $3`,
+		roundID, questionID, delegationID).
+		Scan(&p.ID, &p.RoundID, &p.QuestionID, &p.DelegationID, &p.Revision, &p.Status,
+			&p.OptionID, &p.Body, &p.Late, &p.UpdatedAt, &p.ProxySource, &p.AuthorName, &p.Demo)
+	return p, notFound(err, "reply")
+}
