@@ -62,3 +62,12 @@ type Actor struct {
 	Name       string // e-mail, or "cli:root"
 	RemoteAddr string
 }
+
+// Viewer is who is asking, for every query that filters by what one may see
+// (documents, rounds, replies, meetings, search, counts, exports).
+type Viewer struct {
+	UserID         int64
+	DelegationID   int64          // 0 for the Presidency and the secretariat
+	DelegationKind DelegationKind // the kind of DelegationID
+	SeeAll         bool           // Presidency and secretariat: every document, drafts included
+}
