@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -139,4 +140,217 @@ func (s *Store) ExtendDeadline(ctx context.Context, actor dialogue.Actor, roundI
 		return writeAudit(ctx, tx, actor, auditEntry{Action: "round.extend", ObjectType: "round", ObjectID: roundID,
 			Detail: map[string]any{"delegation": delegationID, "until": until, "reason": reason}})
 	})
+}
+
+const roundColumns = `r.id, r.document_id, r.title, r.opens_at, r.deadline, r.closed_at, r.released_at,
+	r.release_audience, coalesce(r.compilation_document_id, 0), r.demo,
+	d.series, coalesce(d.number, 0), d.year, d.revision, d.addendum, d.corrigendum`
+
+func scanRound(row pgx.Row, extra ...any) (dialogue.Round, error) {
+	var r dialogue.Round
+	var ref dialogue.Reference
+	dest := append([]any{&r.ID, &r.DocumentID, &r.Title, &r.OpensAt, &r.Deadline, &r.ClosedAt, &r.ReleasedAt,
+		&r.ReleaseAudience, &r.CompilationDocumentID, &r.Demo,
+		&ref.Series, &ref.Number, &ref.Year, &ref.Revision, &ref.Addendum, &ref.Corrigendum}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return r, err
+	}
+	if ref.Number != 0 {
+		r.DocumentRef = ref.String()
+	}
+	return r, nil
+}
+
+// Round returns one round (the caller checks who may see it).
+func (s *Store) Round(ctx context.Context, id int64) (dialogue.Round, error) {
+	r, err := scanRound(s.pool.QueryRow(ctx, `SELECT `+roundColumns+`
+		FROM rounds r JOIN documents d ON d.id = r.document_id WHERE r.id = $1`, id))
+	return r, notFound(err, "round")
+}
+
+// RoundSummary is a round in a list, with the viewer's progress.
+type RoundSummary struct {
+	Round         dialogue.Round
+	Questions     int
+	ExtendedUntil *time.Time // the viewer's delegation's extension
+	// Final is how many questions the viewer's delegation has a final reply
+	// to; Drafts how many only a draft. For the Presidency: replies received.
+	Final, Drafts int
+	Eligible      int // delegations consulted
+}
+
+// Rounds lists rounds newest deadline first: all of them for the
+// Presidency and secretariat, else those the viewer's delegation is
+// consulted in. Counts of other delegations' replies are given only to
+// those who see all (sealing).
+func (s *Store) Rounds(ctx context.Context, v dialogue.Viewer) ([]RoundSummary, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT `+roundColumns+`,
+		       (SELECT count(*) FROM questions q WHERE q.document_id = r.document_id),
+		       rd.extended_until,
+		       (SELECT count(*) FROM positions p WHERE p.round_id = r.id
+		          AND ($1 OR p.delegation_id = $2) AND p.status <> 'draft'),
+		       (SELECT count(*) FROM positions p WHERE p.round_id = r.id
+		          AND ($1 OR p.delegation_id = $2) AND p.status = 'draft'),
+		       (SELECT count(*) FROM round_delegations x WHERE x.round_id = r.id)
+		FROM rounds r
+		JOIN documents d ON d.id = r.document_id
+		LEFT JOIN round_delegations rd ON rd.round_id = r.id AND rd.delegation_id = $2
+		WHERE $1 OR rd.delegation_id IS NOT NULL
+		ORDER BY r.deadline DESC, r.id DESC`, v.SeeAll, v.DelegationID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (RoundSummary, error) {
+		var rs RoundSummary
+		var err error
+		rs.Round, err = scanRound(row, &rs.Questions, &rs.ExtendedUntil, &rs.Final, &rs.Drafts, &rs.Eligible)
+		if !v.SeeAll {
+			rs.Eligible = 0 // how many others are consulted is not the viewer's business either
+		}
+		return rs, err
+	})
+}
+
+// RoundEligible returns the delegations a round consults, protocol order.
+func (s *Store) RoundEligible(ctx context.Context, roundID int64) ([]dialogue.Eligible, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT d.id, d.code, d.kind, d.name, d.native_name, coalesce(d.protocol_order, 0), d.footnote,
+		       rd.extended_until, rd.extension_reason
+		FROM round_delegations rd JOIN delegations d ON d.id = rd.delegation_id
+		WHERE rd.round_id = $1`, roundID)
+	if err != nil {
+		return nil, err
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (dialogue.Eligible, error) {
+		var e dialogue.Eligible
+		d := &e.Delegation
+		err := row.Scan(&d.ID, &d.Code, &d.Kind, &d.Name, &d.NativeName, &d.ProtocolOrder, &d.Footnote, &e.ExtendedUntil, &e.ExtensionReason)
+		return e, err
+	})
+	slices.SortStableFunc(out, func(a, b dialogue.Eligible) int { return dialogue.CompareProtocol(a.Delegation, b.Delegation) })
+	return out, err
+}
+
+const positionColumns = `p.id, p.round_id, p.question_id, p.delegation_id, p.revision, p.status,
+	coalesce(p.option_id, 0), p.body, p.late, p.updated_at,
+	coalesce(pr.proxy_source, ''), coalesce(u.name, ''), pr.demo`
+
+func scanPosition(row pgx.CollectableRow) (dialogue.Position, error) {
+	var p dialogue.Position
+	err := row.Scan(&p.ID, &p.RoundID, &p.QuestionID, &p.DelegationID, &p.Revision, &p.Status,
+		&p.OptionID, &p.Body, &p.Late, &p.UpdatedAt, &p.ProxySource, &p.AuthorName, &p.Demo)
+	return p, err
+}
+
+// RoundPositions returns the latest revision of every reply in a round, or
+// only one delegation's when delegationID is not 0. Sealing is the caller's
+// duty: it asks for everyone's only for a viewer who may see them.
+func (s *Store) RoundPositions(ctx context.Context, roundID, delegationID int64) ([]dialogue.Position, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+positionColumns+`
+		FROM positions p
+		JOIN position_revisions pr ON pr.position_id = p.id AND pr.revision = p.revision
+		LEFT JOIN users u ON u.id = pr.author_id
+		WHERE p.round_id = $1 AND ($2 = 0 OR p.delegation_id = $2)`, roundID, delegationID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanPosition)
+}
+
+// PositionHistory returns every revision of one delegation's reply to one
+// question, newest first.
+func (s *Store) PositionHistory(ctx context.Context, roundID, questionID, delegationID int64) ([]dialogue.Position, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT p.id, p.round_id, p.question_id, p.delegation_id, pr.revision, pr.status,
+		       coalesce(pr.option_id, 0), pr.body, pr.late, pr.created_at,
+		       coalesce(pr.proxy_source, ''), coalesce(u.name, ''), pr.demo
+		FROM positions p
+		JOIN position_revisions pr ON pr.position_id = p.id
+		LEFT JOIN users u ON u.id = pr.author_id
+		WHERE p.round_id = $1 AND p.question_id = $2 AND p.delegation_id = $3
+		ORDER BY pr.revision DESC`, roundID, questionID, delegationID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanPosition)
+}
+
+// ReleaseRound opens the replies to the round's audience.
+func (s *Store) ReleaseRound(ctx context.Context, actor dialogue.Actor, roundID int64, audience dialogue.ReleaseAudience) error {
+	if !audience.Valid() || audience == dialogue.ReleasePresidency {
+		return dialogue.FieldError("release_audience", "Choose to whom the replies are released: member states, or member states and partners.")
+	}
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE rounds SET released_at = now(), release_audience = $2 WHERE id = $1 AND released_at IS NULL`, roundID, audience)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return dialogue.Errorf(dialogue.KindConflict, "These replies are already released.")
+		}
+		return writeAudit(ctx, tx, actor, auditEntry{Action: "round.release", ObjectType: "round", ObjectID: roundID,
+			Detail: map[string]any{"audience": audience}})
+	})
+}
+
+// Summary is a Presidency summary paragraph for one question of a round.
+type Summary struct {
+	QuestionID int64
+	Body       string
+	Version    int
+}
+
+// Summaries returns the summaries of a round by question.
+func (s *Store) Summaries(ctx context.Context, roundID int64) (map[int64]Summary, error) {
+	rows, err := s.pool.Query(ctx, `SELECT question_id, body, version FROM round_summaries WHERE round_id = $1`, roundID)
+	if err != nil {
+		return nil, err
+	}
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Summary, error) {
+		var x Summary
+		return x, row.Scan(&x.QuestionID, &x.Body, &x.Version)
+	})
+	out := make(map[int64]Summary, len(list))
+	for _, x := range list {
+		out[x.QuestionID] = x
+	}
+	return out, err
+}
+
+// SaveSummary writes a summary on top of baseVersion (0 when there was
+// none); a save on a stale version is a conflict, not an overwrite.
+func (s *Store) SaveSummary(ctx context.Context, actor dialogue.Actor, roundID, questionID int64, body string, baseVersion int) (int, error) {
+	var version int
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var by *int64
+		if actor.UserID != 0 {
+			by = &actor.UserID
+		}
+		var err error
+		if baseVersion == 0 {
+			err = tx.QueryRow(ctx, `
+				INSERT INTO round_summaries (round_id, question_id, body, updated_by)
+				SELECT r.id, q.id, $3, $4 FROM rounds r JOIN questions q ON q.document_id = r.document_id AND q.id = $2
+				WHERE r.id = $1 AND r.compilation_document_id IS NULL
+				ON CONFLICT (round_id, question_id) DO NOTHING
+				RETURNING version`, roundID, questionID, strings.TrimSpace(body), by).Scan(&version)
+		} else {
+			err = tx.QueryRow(ctx, `
+				UPDATE round_summaries s SET body = $3, updated_by = $4, updated_at = now(), version = version + 1
+				FROM rounds r
+				WHERE s.round_id = $1 AND s.question_id = $2 AND s.version = $5
+				  AND r.id = s.round_id AND r.compilation_document_id IS NULL
+				RETURNING s.version`, roundID, questionID, strings.TrimSpace(body), by, baseVersion).Scan(&version)
+		}
+		if errors.Is(err, pgx.ErrNoRows) {
+			return dialogue.Errorf(dialogue.KindConflict, "This summary was changed by someone else, or the compilation is already issued: reload the page; your text is kept below.")
+		}
+		if err != nil {
+			return err
+		}
+		return writeAudit(ctx, tx, actor, auditEntry{Action: "round.summary", ObjectType: "round", ObjectID: roundID,
+			Detail: map[string]any{"question": questionID, "version": version}})
+	})
+	return version, err
 }

@@ -1,0 +1,79 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/dialogue-secretariat/portal/internal/dialogue"
+	"github.com/dialogue-secretariat/portal/internal/store"
+)
+
+func TestRoundListsAreSealedPerDelegation(t *testing.T) {
+	ctx := context.Background()
+	f := newRoundFixture(t, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	// FR replies to two questions; BE drafts one.
+	for _, q := range []int64{f.text, f.agree} {
+		if _, err := f.st.SavePosition(ctx, cli, store.PositionSave{RoundID: f.round, QuestionID: q, DelegationID: f.fr,
+			Status: dialogue.PositionNoPosition}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := f.save(0, "draft"); err != nil {
+		t.Fatal(err)
+	}
+
+	all, err := f.st.Rounds(ctx, dialogue.Viewer{SeeAll: true})
+	if err != nil || len(all) != 1 || all[0].Final != 2 || all[0].Drafts != 1 || all[0].Eligible != 2 || all[0].Questions != 3 {
+		t.Fatalf("presidency list %+v %v", all, err)
+	}
+	be, _ := f.st.Rounds(ctx, dialogue.Viewer{DelegationID: f.be, DelegationKind: dialogue.MemberState})
+	if len(be) != 1 || be[0].Final != 0 || be[0].Drafts != 1 || be[0].Eligible != 0 {
+		t.Fatalf("BE sees %+v: only its own progress, nothing of FR's", be)
+	}
+	outsider, _ := f.st.Rounds(ctx, dialogue.Viewer{DelegationID: f.be + f.fr + 1000, DelegationKind: dialogue.MemberState})
+	if len(outsider) != 0 {
+		t.Fatalf("a delegation not consulted sees %d rounds", len(outsider))
+	}
+	own, _ := f.st.RoundPositions(ctx, f.round, f.be)
+	if len(own) != 1 || own[0].DelegationID != f.be {
+		t.Fatalf("BE's own positions: %+v", own)
+	}
+	eligible, _ := f.st.RoundEligible(ctx, f.round)
+	if len(eligible) != 2 || eligible[0].Delegation.Code != "BE" || eligible[1].Delegation.Code != "FR" {
+		t.Fatalf("eligible %+v", eligible)
+	}
+
+	if err := f.st.ReleaseRound(ctx, cli, f.round, dialogue.ReleasePresidency); dialogue.KindOf(err) != dialogue.KindInvalid {
+		t.Fatalf("release to presidency only: %v", err)
+	}
+	if err := f.st.ReleaseRound(ctx, cli, f.round, dialogue.ReleaseMemberStates); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := f.st.Round(ctx, f.round)
+	if r.ReleasedAt == nil || !r.RepliesVisible(false, dialogue.MemberState) || r.RepliesVisible(false, dialogue.Partner) {
+		t.Fatalf("after release: %+v", r)
+	}
+}
+
+func TestSummaryConflict(t *testing.T) {
+	ctx := context.Background()
+	f := newRoundFixture(t, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	v, err := f.st.SaveSummary(ctx, cli, f.round, f.choice, "Most delegations prefer a phased approach.", 0)
+	if err != nil || v != 1 {
+		t.Fatalf("first save: %d %v", v, err)
+	}
+	if _, err := f.st.SaveSummary(ctx, cli, f.round, f.choice, "Someone else's first version", 0); dialogue.KindOf(err) != dialogue.KindConflict {
+		t.Fatalf("second first save: %v", err)
+	}
+	if v, err := f.st.SaveSummary(ctx, cli, f.round, f.choice, "Revised.", 1); err != nil || v != 2 {
+		t.Fatalf("revise: %d %v", v, err)
+	}
+	if _, err := f.st.SaveSummary(ctx, cli, f.round, f.choice, "Stale.", 1); dialogue.KindOf(err) != dialogue.KindConflict {
+		t.Fatalf("stale save: %v", err)
+	}
+	sums, _ := f.st.Summaries(ctx, f.round)
+	if sums[f.choice].Body != "Revised." || sums[f.choice].Version != 2 {
+		t.Fatalf("summaries %+v", sums)
+	}
+}
