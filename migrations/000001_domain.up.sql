@@ -153,6 +153,8 @@ CREATE TABLE users (
     disabled_at   timestamptz,
     -- Secret for the personal calendar feed; NULL when revoked.
     calendar_token text UNIQUE,
+    -- Demo accounts, whose password `portal demo` may set again.
+    demo          boolean NOT NULL DEFAULT false,
     created_at    timestamptz NOT NULL DEFAULT now(),
     updated_at    timestamptz NOT NULL DEFAULT now(),
     CHECK ((role IN ('delegate', 'observer')) = (delegation_id IS NOT NULL)),

@@ -19,6 +19,7 @@ type NewUser struct {
 	DelegationCode string // required for delegates and observers
 	IsManager      bool
 	PasswordHash   string // argon2id PHC string; "" leaves the account without a password
+	Demo           bool   // a demo account
 }
 
 // CreateUser validates and inserts a user, with its audit record.
@@ -73,10 +74,10 @@ func (s *Store) CreateUser(ctx context.Context, actor dialogue.Actor, u NewUser)
 			hash = &u.PasswordHash
 		}
 		err := tx.QueryRow(ctx, `
-			INSERT INTO users (email, name, role, delegation_id, is_manager, password_hash)
-			VALUES ($1, $2, $3, $4, $5, $6)
+			INSERT INTO users (email, name, role, delegation_id, is_manager, password_hash, demo)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)
 			RETURNING id, created_at`,
-			u.Email, u.Name, u.Role, delegationID, u.IsManager, hash).Scan(&out.ID, &out.CreatedAt)
+			u.Email, u.Name, u.Role, delegationID, u.IsManager, hash, u.Demo).Scan(&out.ID, &out.CreatedAt)
 		if isUniqueViolation(err, "users_email_uq") {
 			return dialogue.FieldError("email", "A user with this e-mail address already exists.")
 		}
@@ -273,4 +274,58 @@ func (s *Store) ConsumePasswordReset(ctx context.Context, actor dialogue.Actor, 
 		return writeAudit(ctx, tx, actor, auditEntry{Action: "user.password_reset", ObjectType: "user", ObjectID: userID})
 	})
 	return userID, err
+}
+
+// SetDemoPasswords gives every demo account the same password hash, so that
+// `portal demo` with PORTAL_DEMO_PASSWORD set restores access to them.
+func (s *Store) SetDemoPasswords(ctx context.Context, actor dialogue.Actor, hash string) (int64, error) {
+	var n int64
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE users SET password_hash = $1, updated_at = now() WHERE demo`, hash)
+		if err != nil {
+			return err
+		}
+		n = tag.RowsAffected()
+		return writeAudit(ctx, tx, actor, auditEntry{Action: "user.demo_passwords", Detail: map[string]any{"accounts": n}})
+	})
+	return n, err
+}
+
+// UserEmailsExist returns which of the given e-mail addresses have a user.
+func (s *Store) UserEmailsExist(ctx context.Context, emails []string) (map[string]bool, error) {
+	rows, err := s.pool.Query(ctx, `SELECT lower(email) FROM users WHERE lower(email) = ANY($1)`, lowerAll(emails))
+	if err != nil {
+		return nil, err
+	}
+	found, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	out := make(map[string]bool, len(found))
+	for _, e := range found {
+		out[e] = true
+	}
+	return out, err
+}
+
+func lowerAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strings.ToLower(s)
+	}
+	return out
+}
+
+// CurrentPresidency returns the Presidency holding office at now.
+func (s *Store) CurrentPresidency(ctx context.Context, now time.Time) (dialogue.Presidency, error) {
+	b := now.In(dialogue.Brussels)
+	sem := 1
+	if b.Month() >= time.July {
+		sem = 2
+	}
+	var p dialogue.Presidency
+	d := &p.Delegation
+	err := s.pool.QueryRow(ctx, `
+		SELECT p.id, p.year, p.semester, d.id, d.code, d.kind, d.name, d.native_name, coalesce(d.protocol_order, 0)
+		FROM presidencies p JOIN delegations d ON d.id = p.delegation_id
+		WHERE p.year = $1 AND p.semester = $2`, b.Year(), sem).
+		Scan(&p.ID, &p.Year, &p.Semester, &d.ID, &d.Code, &d.Kind, &d.Name, &d.NativeName, &d.ProtocolOrder)
+	return p, notFound(err, "presidency")
 }

@@ -1,0 +1,78 @@
+// Command portal is the Dialogue Secretariat Portal: the web server and the
+// commands that prepare its database. It only wires packages together; the
+// logic lives in internal/.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `usage: portal COMMAND [ARGS]
+
+  serve                 run the web portal (default address 127.0.0.1:8080)
+  migrate up            apply every pending migration
+  migrate down N        revert the last N migrations
+  migrate version       print the schema version
+  demo                  load the demo data (idempotent)
+  user add              create a user: --email --name --role [--delegation CODE]
+                        [--manager]; the password is read from standard input
+  devdb ...             the private PostgreSQL cluster (portal devdb for help)
+
+Configuration comes from the environment; see README.md.`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout)
+	stop()
+	if err == nil {
+		return
+	}
+	var code ExitCode
+	if errors.As(err, &code) {
+		os.Exit(int(code))
+	}
+	fmt.Fprintln(os.Stderr, "portal:", err)
+	os.Exit(1)
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	cfg, err := loadConfig(os.Getenv)
+	if err != nil {
+		return err
+	}
+	slog.SetDefault(newLogger(cfg, os.Stderr))
+	if len(args) == 0 {
+		return errors.New(usage)
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, cfg)
+	case "migrate":
+		return migrateCmd(ctx, cfg, args[1:], stdout)
+	case "demo":
+		return demoCmd(ctx, cfg, stdout)
+	case "user":
+		return userCmd(ctx, cfg, args[1:], stdin, stdout)
+	case "devdb":
+		return runDevDB(ctx, args[1:])
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n\n%s", args[0], usage)
+}
+
+func newLogger(cfg config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

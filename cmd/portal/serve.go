@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/dialogue-secretariat/portal/internal/demo"
+	"github.com/dialogue-secretariat/portal/internal/server"
+	"github.com/dialogue-secretariat/portal/internal/store"
+)
+
+// serve runs the portal until SIGINT or SIGTERM, then drains requests,
+// closes the database and stops the private cluster it started.
+func serve(ctx context.Context, cfg config) (err error) {
+	log := slog.Default()
+	db, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, db.Close()) }()
+
+	if err := store.MigrateUp(db.URL); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	st, err := store.Open(ctx, db.URL, 0)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	if cfg.Demo == "1" || (cfg.Demo == "auto" && db.Private) {
+		loaded, err := st.DemoLoaded(ctx)
+		if err != nil {
+			return err
+		}
+		if !loaded {
+			if err := loadDemo(ctx, cfg, st, os.Stdout); err != nil {
+				return err
+			}
+		} else if users, err := demo.LoadUsers(ctx, st, cfg.DemoPassword, time.Now()); err != nil {
+			return err
+		} else {
+			printAccounts(os.Stdout, cfg, users)
+		}
+	}
+
+	srv := &http.Server{
+		Addr:              cfg.Addr,
+		Handler:           server.New(server.Config{Log: log}, st),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	log.Info("portal listening", "url", cfg.BaseURL, "addr", ln.Addr().String())
+	fmt.Printf("\n  Dialogue Secretariat Portal: %s  (Ctrl-C to stop)\n\n", cfg.BaseURL)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
