@@ -51,8 +51,9 @@ func serve(ctx context.Context, cfg config) (err error) {
 	}
 
 	srv := &http.Server{
-		Addr:              cfg.Addr,
-		Handler:           server.New(server.Config{Log: log}, st),
+		Addr: cfg.Addr,
+		Handler: server.New(server.Config{Log: log, BaseURL: cfg.BaseURL, SessionIdle: cfg.SessionIdle,
+			SessionLifetime: cfg.SessionLifetime, TrustedProxies: cfg.TrustedProxies}, st),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -66,6 +67,7 @@ func serve(ctx context.Context, cfg config) (err error) {
 	log.Info("portal listening", "url", cfg.BaseURL, "addr", ln.Addr().String())
 	fmt.Printf("\n  Dialogue Secretariat Portal: %s  (Ctrl-C to stop)\n\n", cfg.BaseURL)
 
+	go sweepSessions(ctx, st, log)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -83,4 +85,23 @@ func serve(ctx context.Context, cfg config) (err error) {
 		return err
 	}
 	return nil
+}
+
+// sweepSessions deletes expired sessions every ten minutes, so that the
+// sessions table does not grow with every visit.
+func sweepSessions(ctx context.Context, st *store.Store, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := st.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("deleting expired sessions", "err", err)
+			} else if n > 0 {
+				log.Debug("expired sessions deleted", "count", n)
+			}
+		}
+	}
 }

@@ -1,0 +1,42 @@
+package server
+
+import (
+	"bytes"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// A panic gives the 500 page through the layout, with the security
+// headers, and its stack goes to the log, never to the page.
+func TestPanicRecovery(t *testing.T) {
+	var logs bytes.Buffer
+	s := &server{log: slog.New(slog.NewTextHandler(&logs, nil))}
+	h := securityHeaders(s.logRequests(s.recoverPanics(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+		panic("secret internal detail")
+	}))))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/boom", nil))
+
+	if rec.Code != http.StatusInternalServerError {
+		t.Errorf("status %d, want 500", rec.Code)
+	}
+	body := rec.Body.String()
+	if !strings.Contains(body, "Something went wrong") || !strings.Contains(body, `<nav aria-label="Main"`) {
+		t.Errorf("500 page not rendered through the layout:\n%s", body)
+	}
+	if strings.Contains(body, "secret internal detail") || strings.Contains(body, "goroutine") {
+		t.Errorf("500 page shows internals")
+	}
+	if rec.Header().Get("Content-Security-Policy") == "" || rec.Header().Get("X-Frame-Options") != "DENY" {
+		t.Errorf("500 page lacks the security headers: %v", rec.Header())
+	}
+	log := logs.String()
+	for _, want := range []string{"secret internal detail", "stack=", "recoverPanics", "status=500", "path=/boom", "method=GET", "duration=", "bytes="} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log lacks %q:\n%s", want, log)
+		}
+	}
+}

@@ -1,0 +1,186 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/dialogue-secretariat/portal/internal/auth"
+	"github.com/dialogue-secretariat/portal/internal/dialogue"
+	"github.com/dialogue-secretariat/portal/internal/store"
+	"github.com/dialogue-secretariat/portal/web"
+)
+
+// Users are administered by the secretariat (everyone) and by delegation
+// managers (the users of their own delegation, delegates only). Which one
+// applies is the policy's scope for auth.ManageOwnUsers / auth.ManageUsers.
+
+func (s *server) users(w http.ResponseWriter, r *http.Request) error {
+	return s.renderUsers(w, r, http.StatusOK, web.UserForm{Role: string(dialogue.RoleDelegate)}, nil)
+}
+
+func (s *server) renderUsers(w http.ResponseWriter, r *http.Request, status int, form web.UserForm, link *web.ResetLink) error {
+	ctx := r.Context()
+	u := currentUser(ctx)
+	all := auth.Can(u, auth.ManageUsers)
+	f := store.UserFilter{}
+	if !all {
+		f.DelegationID = u.DelegationID
+	}
+	list, err := s.st.ListUsers(ctx, f)
+	if err != nil {
+		return err
+	}
+	v := web.UsersView{All: all, Form: form, Link: link}
+	if u.Delegation != nil {
+		v.OwnDelegation = u.Delegation.Name
+	}
+	for _, x := range list {
+		row := web.UserRow{ID: x.ID, Name: x.Name, Email: x.Email, Role: x.Role.Label(), Disabled: x.Disabled,
+			Self: x.ID == u.ID, Manager: x.IsManager, RoleValue: string(x.Role)}
+		if x.Delegation != nil {
+			row.Delegation = x.Delegation.Code + " – " + x.Delegation.Name
+		}
+		v.Users = append(v.Users, row)
+	}
+	if all {
+		ds, err := s.st.Delegations(ctx)
+		if err != nil {
+			return err
+		}
+		for _, d := range ds {
+			v.Delegations = append(v.Delegations, web.Option{Value: d.Code, Label: d.Code + " – " + d.Name})
+		}
+	}
+	return s.render(w, r, status, web.UsersPage(v))
+}
+
+// createUser creates an account without a password and shows a one-time
+// link with which the person sets it (the invitation).
+func (s *server) createUser(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	u := currentUser(ctx)
+	form := web.UserForm{
+		Email: strings.TrimSpace(r.PostFormValue("email")), Name: strings.TrimSpace(r.PostFormValue("name")),
+		Role: r.PostFormValue("role"), Delegation: strings.ToUpper(r.PostFormValue("delegation")),
+		Manager: r.PostFormValue("manager") == "on",
+	}
+	nu := store.NewUser{Email: form.Email, Name: form.Name, Role: dialogue.Role(form.Role), DelegationCode: form.Delegation, IsManager: form.Manager}
+	if !auth.Can(u, auth.ManageUsers) {
+		// A manager invites delegates of their own delegation, nothing else:
+		// whatever the form says.
+		nu.Role, nu.IsManager, nu.DelegationCode = dialogue.RoleDelegate, false, u.Delegation.Code
+	}
+	created, err := s.st.CreateUser(ctx, actorOf(r), nu)
+	if fe := formErrors(err); fe != nil {
+		form.Errors = fe
+		return s.renderUsers(w, r, http.StatusUnprocessableEntity, form, nil)
+	}
+	if err != nil {
+		return err
+	}
+	link, err := s.issueResetLink(r, created.ID)
+	if err != nil {
+		return err
+	}
+	return s.renderUsers(w, r, http.StatusCreated, web.UserForm{Role: string(dialogue.RoleDelegate)},
+		&web.ResetLink{For: created.Name + " (" + created.Email + ")", URL: link, Invitation: true})
+}
+
+// targetUser loads the user named in the URL if the current user may
+// manage them; anyone else is "not found", so ids cannot be probed.
+func (s *server) targetUser(r *http.Request) (dialogue.User, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil {
+		return dialogue.User{}, dialogue.ErrNotFound
+	}
+	t, err := s.st.UserByID(r.Context(), id)
+	if err != nil {
+		return t, err
+	}
+	u := currentUser(r.Context())
+	if auth.Can(u, auth.ManageUsers) {
+		return t, nil
+	}
+	if t.DelegationID == 0 || !auth.CanFor(u, auth.ManageOwnUsers, t.DelegationID) || t.Role != dialogue.RoleDelegate {
+		return t, dialogue.ErrNotFound
+	}
+	return t, nil
+}
+
+func (s *server) setUserDisabled(disabled bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		t, err := s.targetUser(r)
+		if err != nil {
+			return err
+		}
+		if t.ID == currentUser(r.Context()).ID {
+			return dialogue.Errorf(dialogue.KindInvalid, "You cannot disable your own account.")
+		}
+		if err := s.st.SetDisabled(r.Context(), actorOf(r), t.ID, disabled); err != nil {
+			return err
+		}
+		http.Redirect(w, r, "/users", http.StatusSeeOther)
+		return nil
+	}
+}
+
+func (s *server) resetUser(w http.ResponseWriter, r *http.Request) error {
+	t, err := s.targetUser(r)
+	if err != nil {
+		return err
+	}
+	link, err := s.issueResetLink(r, t.ID)
+	if err != nil {
+		return err
+	}
+	return s.renderUsers(w, r, http.StatusOK, web.UserForm{Role: string(dialogue.RoleDelegate)},
+		&web.ResetLink{For: t.Name + " (" + t.Email + ")", URL: link})
+}
+
+// setUserRole is the secretariat's: the user's sessions get a new token at
+// their next request (see loadUser).
+func (s *server) setUserRole(w http.ResponseWriter, r *http.Request) error {
+	t, err := s.targetUser(r)
+	if err != nil {
+		return err
+	}
+	role := dialogue.Role(r.PostFormValue("role"))
+	manager := r.PostFormValue("manager") == "on"
+	if !role.Valid() || role.NeedsDelegation() != (t.DelegationID != 0) || (manager && role != dialogue.RoleDelegate) {
+		return dialogue.Errorf(dialogue.KindInvalid, "This role does not fit this user: delegates and observers belong to a delegation, the Presidency and the secretariat do not; only a delegate can be a manager.")
+	}
+	if err := s.st.SetRole(r.Context(), actorOf(r), t.ID, role, manager); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/users", http.StatusSeeOther)
+	return nil
+}
+
+func (s *server) issueResetLink(r *http.Request, userID int64) (string, error) {
+	token, hash := newResetToken()
+	if err := s.st.CreatePasswordReset(r.Context(), actorOf(r), userID, hash, s.now().Add(resetValidity)); err != nil {
+		return "", err
+	}
+	return s.baseURL + "/reset/" + token, nil
+}
+
+// formErrors returns the per-field messages of an invalid-input error, or nil.
+func formErrors(err error) dialogue.FieldErrors {
+	if err == nil || dialogue.KindOf(err) != dialogue.KindInvalid {
+		return nil
+	}
+	var fe *dialogue.FormError
+	var de *dialogue.Error
+	switch {
+	case asError(err, &fe):
+		return fe.Fields
+	case asError(err, &de) && de.Field != "":
+		return dialogue.FieldErrors{de.Field: de.Message}
+	case asError(err, &de):
+		return dialogue.FieldErrors{"form": de.Message}
+	}
+	return nil
+}

@@ -1,0 +1,300 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/dialogue-secretariat/portal/internal/dialogue"
+)
+
+// DocumentFilter narrows the document register. Zero values mean "any".
+type DocumentFilter struct {
+	// Viewer is who asks: only documents distributed to them are listed
+	// (the zero Viewer sees nothing).
+	Viewer     dialogue.Viewer
+	Series     dialogue.Series         // ST, WK or CM
+	Year       int                     // the reference's year, e.g. 2026
+	Marking    dialogue.Marking        // MarkingLimite or MarkingNone
+	Code       string                  // a distribution code, e.g. "COSI"
+	DialogueID int64                   // documents about one dialogue
+	Status     dialogue.DocumentStatus // e.g. only issued documents
+	Limit      int                     // 0: no limit
+	Offset     int
+}
+
+// DocumentList is one page of the register.
+type DocumentList struct {
+	Documents []dialogue.Document // without body, codes, footnotes or questions
+	More      bool                // another page follows
+}
+
+// documentRow is a documents row; the list query leaves body_md out, so it
+// is collected with RowToStructByNameLax.
+type documentRow struct {
+	ID                 int64      `db:"id"`
+	Series             string     `db:"series"`
+	Number             *int       `db:"number"`
+	Year               int        `db:"year"`
+	Revision           int        `db:"revision"`
+	Addendum           int        `db:"addendum"`
+	Corrigendum        int        `db:"corrigendum"`
+	DocDate            time.Time  `db:"doc_date"`
+	Place              string     `db:"place"`
+	OriginalLanguage   string     `db:"original_language"`
+	Marking            string     `db:"marking"`
+	DocType            string     `db:"doc_type"`
+	Sender             string     `db:"sender"`
+	Recipients         string     `db:"recipients"`
+	OnDate             *time.Time `db:"on_date"`
+	PreviousReference  string     `db:"previous_reference"`
+	PreviousDocumentID *int64     `db:"previous_document_id"`
+	RevisesID          *int64     `db:"revises_id"`
+	Subject            string     `db:"subject"`
+	BodyMD             string     `db:"body_md"`
+	Status             string     `db:"status"`
+	Audience           string     `db:"audience"`
+	WorkingParty       *string    `db:"working_party"`
+	DialogueID         *int64     `db:"dialogue_id"`
+	Demo               bool       `db:"demo"`
+	Version            int        `db:"version"`
+	IssuedAt           *time.Time `db:"issued_at"`
+}
+
+const documentListColumns = `d.id, d.series, d.number, d.year, d.revision, d.addendum, d.corrigendum,
+	d.doc_date, d.place, d.original_language, d.marking, d.doc_type, d.sender, d.recipients, d.on_date,
+	d.previous_reference, d.previous_document_id, d.revises_id, d.subject, d.status, d.audience,
+	d.dialogue_id, d.demo, d.version, d.issued_at`
+
+func (r documentRow) document() dialogue.Document {
+	d := dialogue.Document{
+		ID: r.ID,
+		Ref: dialogue.Reference{
+			Series: dialogue.Series(r.Series), Year: r.Year,
+			Revision: r.Revision, Addendum: r.Addendum, Corrigendum: r.Corrigendum,
+		},
+		Date:              r.DocDate,
+		Place:             r.Place,
+		OriginalLanguage:  r.OriginalLanguage,
+		Marking:           dialogue.Marking(r.Marking),
+		DocType:           r.DocType,
+		Sender:            r.Sender,
+		Recipients:        r.Recipients,
+		OnDate:            r.OnDate,
+		PreviousReference: r.PreviousReference,
+		Subject:           r.Subject,
+		BodyMD:            r.BodyMD,
+		Status:            dialogue.DocumentStatus(r.Status),
+		Audience:          dialogue.Audience(r.Audience),
+		Demo:              r.Demo,
+		Version:           r.Version,
+		IssuedAt:          r.IssuedAt,
+	}
+	if r.Number != nil {
+		d.Ref.Number = *r.Number
+	}
+	if r.PreviousDocumentID != nil {
+		d.PreviousDocumentID = *r.PreviousDocumentID
+	}
+	if r.RevisesID != nil {
+		d.RevisesID = *r.RevisesID
+	}
+	if r.WorkingParty != nil {
+		d.WorkingParty = *r.WorkingParty
+	}
+	if r.DialogueID != nil {
+		d.DialogueID = *r.DialogueID
+	}
+	return d
+}
+
+// Documents lists the register, newest first, filtered by f. Every filter
+// is served by an index: year (documents_year_idx), marking, status, dialogue
+// and, for the distribution code, an EXISTS on document_codes (code, document_id).
+func (s *Store) Documents(ctx context.Context, f DocumentFilter) (DocumentList, error) {
+	var (
+		where []string
+		args  []any
+	)
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if f.Series != "" {
+		where = append(where, "d.series = "+arg(string(f.Series)))
+	}
+	if f.Year != 0 {
+		where = append(where, "d.year = "+arg(f.Year))
+	}
+	if f.Marking != "" {
+		where = append(where, "d.marking = "+arg(string(f.Marking)))
+	}
+	if f.Status != "" {
+		where = append(where, "d.status = "+arg(string(f.Status)))
+	}
+	if f.DialogueID != 0 {
+		where = append(where, "d.dialogue_id = "+arg(f.DialogueID))
+	}
+	if f.Code != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM document_codes c WHERE c.code = "+
+			arg(strings.ToUpper(f.Code))+" AND c.document_id = d.id)")
+	}
+	seeAll, delegation := viewerArgs(f.Viewer)
+	where = append(where, documentVisible(arg(seeAll), arg(delegation)))
+	q := `SELECT ` + documentListColumns + ` FROM documents d WHERE ` + strings.Join(where, " AND ")
+	q += " ORDER BY d.doc_date DESC, d.year DESC, d.number DESC NULLS FIRST, d.id DESC"
+	if f.Limit > 0 {
+		// One row more than asked tells whether another page follows.
+		q += " LIMIT " + arg(f.Limit+1)
+	}
+	if f.Offset > 0 {
+		q += " OFFSET " + arg(f.Offset)
+	}
+	rows, err := s.pool.Query(ctx, q, args...)
+	if err != nil {
+		return DocumentList{}, fmt.Errorf("store: documents: %w", err)
+	}
+	rs, err := pgx.CollectRows(rows, pgx.RowToStructByNameLax[documentRow])
+	if err != nil {
+		return DocumentList{}, fmt.Errorf("store: documents: %w", err)
+	}
+	var list DocumentList
+	if f.Limit > 0 && len(rs) > f.Limit {
+		rs, list.More = rs[:f.Limit], true
+	}
+	list.Documents = make([]dialogue.Document, len(rs))
+	for i, r := range rs {
+		list.Documents[i] = r.document()
+	}
+	return list, nil
+}
+
+// DocumentsByID returns the listed documents (without body or related rows)
+// keyed by id; ids the register does not hold, or the viewer may not see,
+// are left out.
+func (s *Store) DocumentsByID(ctx context.Context, v dialogue.Viewer, ids []int64) (map[int64]dialogue.Document, error) {
+	out := make(map[int64]dialogue.Document, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	seeAll, delegation := viewerArgs(v)
+	rows, err := s.pool.Query(ctx, `SELECT `+documentListColumns+` FROM documents d
+		WHERE d.id = ANY($1) AND `+documentVisible("$2", "$3"), ids, seeAll, delegation)
+	if err != nil {
+		return nil, fmt.Errorf("store: documents by id: %w", err)
+	}
+	rs, err := pgx.CollectRows(rows, pgx.RowToStructByNameLax[documentRow])
+	if err != nil {
+		return nil, fmt.Errorf("store: documents by id: %w", err)
+	}
+	for _, r := range rs {
+		out[r.ID] = r.document()
+	}
+	return out, nil
+}
+
+type codeRow struct {
+	Code   string `db:"code"`
+	Number *int   `db:"number"`
+}
+
+type footnoteRow struct {
+	N    int    `db:"n"`
+	Body string `db:"body"`
+}
+
+type questionOptionRow struct {
+	ID             int64   `db:"id"`
+	Position       int     `db:"position"`
+	Kind           string  `db:"kind"`
+	Prompt         string  `db:"prompt"`
+	OptionID       *int64  `db:"option_id"`
+	OptionPosition *int    `db:"option_position"`
+	OptionLabel    *string `db:"option_label"`
+	OptionBody     *string `db:"option_body"`
+}
+
+// Document returns one document with its distribution codes, footnotes,
+// questions (with their options) and named recipients, or a not-found error
+// (also for a document the viewer may not see: its existence is not told).
+// The related rows come in one round trip (a batch of four queries).
+func (s *Store) Document(ctx context.Context, v dialogue.Viewer, id int64) (dialogue.Document, error) {
+	seeAll, delegation := viewerArgs(v)
+	rows, err := s.pool.Query(ctx, `
+		SELECT `+documentListColumns+`, d.body_md, wp.code AS working_party
+		FROM documents d LEFT JOIN working_parties wp ON wp.id = d.working_party_id
+		WHERE d.id = $1 AND `+documentVisible("$2", "$3"), id, seeAll, delegation)
+	if err != nil {
+		return dialogue.Document{}, fmt.Errorf("store: document %d: %w", id, err)
+	}
+	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[documentRow])
+	if err != nil {
+		return dialogue.Document{}, notFound(err, "document")
+	}
+	doc := r.document()
+
+	var b pgx.Batch
+	b.Queue(`SELECT code, number FROM document_codes WHERE document_id = $1 ORDER BY position`, id).
+		Query(func(rows pgx.Rows) error {
+			cs, err := pgx.CollectRows(rows, pgx.RowToStructByName[codeRow])
+			for _, c := range cs {
+				dc := dialogue.DistributionCode{Code: c.Code}
+				if c.Number != nil {
+					dc.Number = *c.Number
+				}
+				doc.Codes = append(doc.Codes, dc)
+			}
+			return err
+		})
+	b.Queue(`SELECT n, body FROM document_footnotes WHERE document_id = $1 ORDER BY n`, id).
+		Query(func(rows pgx.Rows) error {
+			fs, err := pgx.CollectRows(rows, pgx.RowToStructByName[footnoteRow])
+			for _, f := range fs {
+				doc.Footnotes = append(doc.Footnotes, dialogue.Footnote{N: f.N, Body: f.Body})
+			}
+			return err
+		})
+	b.Queue(`
+		SELECT q.id, q.position, q.kind, q.prompt,
+		       o.id AS option_id, o.position AS option_position, o.label AS option_label, o.body AS option_body
+		FROM questions q LEFT JOIN question_options o ON o.question_id = q.id
+		WHERE q.document_id = $1
+		ORDER BY q.position, o.position`, id).
+		Query(func(rows pgx.Rows) error {
+			qs, err := pgx.CollectRows(rows, pgx.RowToStructByName[questionOptionRow])
+			for _, q := range qs {
+				if n := len(doc.Questions); n == 0 || doc.Questions[n-1].ID != q.ID {
+					doc.Questions = append(doc.Questions, dialogue.Question{
+						ID: q.ID, Position: q.Position, Kind: dialogue.QuestionKind(q.Kind), Prompt: q.Prompt,
+					})
+				}
+				if q.OptionID != nil {
+					last := &doc.Questions[len(doc.Questions)-1]
+					last.Options = append(last.Options, dialogue.Option{
+						ID: *q.OptionID, Position: *q.OptionPosition, Label: *q.OptionLabel, Body: *q.OptionBody,
+					})
+				}
+			}
+			return err
+		})
+	b.Queue(`
+		SELECT `+delegationColumns+`
+		FROM document_recipients r JOIN delegations d ON d.id = r.delegation_id
+		WHERE r.document_id = $1`, id).
+		Query(func(rows pgx.Rows) error {
+			ds, err := pgx.CollectRows(rows, pgx.RowToStructByName[delegationRow])
+			for _, d := range ds {
+				doc.NamedRecipients = append(doc.NamedRecipients, d.delegation())
+			}
+			return err
+		})
+	if err := s.pool.SendBatch(ctx, &b).Close(); err != nil {
+		return dialogue.Document{}, fmt.Errorf("store: document %d: %w", id, err)
+	}
+	dialogue.SortProtocol(doc.NamedRecipients)
+	return doc, nil
+}

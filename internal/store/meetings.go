@@ -1,0 +1,157 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/dialogue-secretariat/portal/internal/dialogue"
+)
+
+// MeetingFilter narrows the meeting list. Zero values mean "any".
+type MeetingFilter struct {
+	DialogueID int64 // meetings of one dialogue
+	COSIOnly   bool  // COSI's own meetings (no dialogue)
+	Level      dialogue.MeetingLevel
+	// Now splits the list: meetings not yet over (ending after Now) come
+	// first, soonest first, then past meetings, latest first. With a zero
+	// Now the list is in chronological order.
+	Now          time.Time
+	UpcomingOnly bool // only meetings ending after Now
+	Limit        int  // 0: no limit
+}
+
+type meetingRow struct {
+	ID           int64     `db:"id"`
+	DialogueID   *int64    `db:"dialogue_id"`
+	DialogueName *string   `db:"dialogue_name"`
+	Level        string    `db:"level"`
+	Title        string    `db:"title"`
+	StartsAt     time.Time `db:"starts_at"`
+	EndsAt       time.Time `db:"ends_at"`
+	TimeZone     string    `db:"time_zone"`
+	Venue        string    `db:"venue"`
+	City         string    `db:"city"`
+	Format       string    `db:"format"`
+	PresidencyID *int64    `db:"presidency_id"`
+	// The Presidency's member state and semester, for its label.
+	PresidencyName     *string `db:"presidency_name"`
+	PresidencyYear     *int    `db:"presidency_year"`
+	PresidencySemester *int    `db:"presidency_semester"`
+	Status             string  `db:"status"`
+	CancelReason       string  `db:"cancel_reason"`
+	BackToBackID       *int64  `db:"back_to_back_id"`
+	Note               string  `db:"note"`
+	Demo               bool    `db:"demo"`
+	Version            int     `db:"version"`
+}
+
+const meetingSelect = `
+	SELECT m.id, m.dialogue_id, dl.short_name AS dialogue_name, m.level, m.title,
+	       m.starts_at, m.ends_at, m.time_zone, m.venue, m.city, m.format,
+	       m.presidency_id, pd.name AS presidency_name, p.year AS presidency_year,
+	       p.semester AS presidency_semester, m.status, m.cancel_reason,
+	       m.back_to_back_id, m.note, m.demo, m.version
+	FROM meetings m
+	LEFT JOIN dialogues dl ON dl.id = m.dialogue_id
+	LEFT JOIN presidencies p ON p.id = m.presidency_id
+	LEFT JOIN delegations pd ON pd.id = p.delegation_id`
+
+func (r meetingRow) meeting() dialogue.Meeting {
+	m := dialogue.Meeting{
+		ID: r.ID, Level: dialogue.MeetingLevel(r.Level), Title: r.Title,
+		StartsAt: r.StartsAt, EndsAt: r.EndsAt, TimeZone: r.TimeZone,
+		Venue: r.Venue, City: r.City, Format: dialogue.MeetingFormat(r.Format),
+		Status: dialogue.MeetingStatus(r.Status), CancelReason: r.CancelReason,
+		Note: r.Note, Demo: r.Demo, Version: r.Version,
+	}
+	if r.DialogueID != nil {
+		m.DialogueID = *r.DialogueID
+	}
+	if r.DialogueName != nil {
+		m.DialogueName = *r.DialogueName
+	}
+	if r.PresidencyID != nil {
+		m.PresidencyID = *r.PresidencyID
+		if r.PresidencyName != nil && r.PresidencyYear != nil && r.PresidencySemester != nil {
+			p := dialogue.Presidency{Year: *r.PresidencyYear, Semester: *r.PresidencySemester}
+			m.Presidency = *r.PresidencyName + " (" + p.Period() + ")"
+		}
+	}
+	if r.BackToBackID != nil {
+		m.BackToBackID = *r.BackToBackID
+	}
+	return m
+}
+
+func collectMeetings(rows pgx.Rows, err error) ([]dialogue.Meeting, error) {
+	if err != nil {
+		return nil, fmt.Errorf("store: meetings: %w", err)
+	}
+	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[meetingRow])
+	if err != nil {
+		return nil, fmt.Errorf("store: meetings: %w", err)
+	}
+	out := make([]dialogue.Meeting, len(rs))
+	for i, r := range rs {
+		out[i] = r.meeting()
+	}
+	return out, nil
+}
+
+// Meetings lists meetings with their dialogue's short name and Presidency
+// label, filtered and ordered as f says.
+func (s *Store) Meetings(ctx context.Context, f MeetingFilter) ([]dialogue.Meeting, error) {
+	var (
+		where []string
+		args  []any
+	)
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	switch {
+	case f.COSIOnly:
+		where = append(where, "m.dialogue_id IS NULL")
+	case f.DialogueID != 0:
+		where = append(where, "m.dialogue_id = "+arg(f.DialogueID))
+	}
+	if f.Level != "" {
+		where = append(where, "m.level = "+arg(string(f.Level)))
+	}
+	order := " ORDER BY m.starts_at, m.id"
+	if !f.Now.IsZero() {
+		now := arg(f.Now)
+		if f.UpcomingOnly {
+			where = append(where, "m.ends_at > "+now)
+		} else {
+			order = " ORDER BY m.ends_at <= " + now + ",\n" +
+				" CASE WHEN m.ends_at > " + now + " THEN m.starts_at END ASC,\n" +
+				" m.starts_at DESC, m.id"
+		}
+	}
+	q := meetingSelect
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += order
+	if f.Limit > 0 {
+		q += " LIMIT " + arg(f.Limit)
+	}
+	rows, err := s.pool.Query(ctx, q, args...)
+	return collectMeetings(rows, err)
+}
+
+// MeetingsByID returns the meetings with the given ids, in chronological
+// order; ids the database does not hold are left out.
+func (s *Store) MeetingsByID(ctx context.Context, ids []int64) ([]dialogue.Meeting, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := s.pool.Query(ctx, meetingSelect+" WHERE m.id = ANY($1) ORDER BY m.starts_at, m.id", ids)
+	return collectMeetings(rows, err)
+}

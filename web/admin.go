@@ -1,0 +1,68 @@
+package web
+
+import "github.com/dialogue-secretariat/portal/internal/dialogue"
+
+// UsersView is the user administration page.
+type UsersView struct {
+	All           bool   // the secretariat: every user, every role
+	OwnDelegation string // a manager's delegation
+	Users         []UserRow
+	Delegations   []Option
+	Form          UserForm
+	Link          *ResetLink // a one-time link just issued
+}
+
+// UserRow is a line of the users table.
+type UserRow struct {
+	ID         int64
+	Name       string
+	Email      string
+	Role       string
+	RoleValue  string
+	Delegation string
+	Manager    bool
+	Disabled   bool
+	Self       bool
+}
+
+// UserForm is the new-user form as typed.
+type UserForm struct {
+	Email      string
+	Name       string
+	Role       string
+	Delegation string
+	Manager    bool
+	Errors     dialogue.FieldErrors
+}
+
+// ResetLink is a one-time link to set a password, shown once.
+type ResetLink struct {
+	For        string
+	URL        string
+	Invitation bool
+}
+
+// AuditView is the audit log page.
+type AuditView struct {
+	Form      AuditForm
+	Rows      []AuditRow
+	OlderHref string
+}
+
+// AuditForm is the audit filter as typed.
+type AuditForm struct {
+	Action, Actor, From, To string
+	Errors                  dialogue.FieldErrors
+}
+
+// AuditRow is a line of the audit log.
+type AuditRow struct {
+	At, AtISO, Actor, Action, Object, Detail, From string
+}
+
+var roleOptions = []Option{
+	{Value: "delegate", Label: "Delegate"},
+	{Value: "observer", Label: "Observer (agency)"},
+	{Value: "presidency", Label: "Presidency"},
+	{Value: "secretariat", Label: "Secretariat"},
+}
