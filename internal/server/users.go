@@ -161,7 +161,7 @@ func (s *server) setUserRole(w http.ResponseWriter, r *http.Request) error {
 
 func (s *server) issueResetLink(r *http.Request, userID int64) (string, error) {
 	token, hash := newResetToken()
-	if err := s.st.CreatePasswordReset(r.Context(), actorOf(r), userID, hash, s.now().Add(resetValidity)); err != nil {
+	if err := s.st.CreatePasswordReset(r.Context(), actorOf(r), userID, hash, resetValidity); err != nil {
 		return "", err
 	}
 	return s.baseURL + "/reset/" + token, nil

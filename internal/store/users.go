@@ -228,16 +228,19 @@ func (s *Store) SetRole(ctx context.Context, actor dialogue.Actor, userID int64,
 	})
 }
 
-// CreatePasswordReset stores the hash of a one-time reset token.
-func (s *Store) CreatePasswordReset(ctx context.Context, actor dialogue.Actor, userID int64, tokenHash []byte, expires time.Time) error {
+// CreatePasswordReset stores the hash of a one-time reset token, valid for
+// the given duration from now by the database's clock (the same clock that
+// checks it).
+func (s *Store) CreatePasswordReset(ctx context.Context, actor dialogue.Actor, userID int64, tokenHash []byte, validFor time.Duration) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		var creator *int64
 		if actor.UserID != 0 {
 			creator = &actor.UserID
 		}
 		if _, err := tx.Exec(ctx, `
-			INSERT INTO password_resets (token_hash, user_id, created_by, expires_at) VALUES ($1, $2, $3, $4)`,
-			tokenHash, userID, creator, expires); err != nil {
+			INSERT INTO password_resets (token_hash, user_id, created_by, expires_at)
+			VALUES ($1, $2, $3, now() + make_interval(secs => $4))`,
+			tokenHash, userID, creator, validFor.Seconds()); err != nil {
 			return err
 		}
 		return writeAudit(ctx, tx, actor, auditEntry{Action: "user.password_reset_issue", ObjectType: "user", ObjectID: userID})
