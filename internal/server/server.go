@@ -134,7 +134,7 @@ func New(cfg Config, st *store.Store) http.Handler {
 // routes are the application's pages, each behind its permission. The
 // authorisation test walks these routes and expects a rule for each.
 func (s *server) routes(r chi.Router) {
-	with := func(a auth.Action) chi.Router { return r.With(s.allow(a)) }
+	var with withAction = func(a auth.Action) chi.Router { return r.With(s.allow(a)) }
 
 	with(auth.ViewRegistry).Get("/", s.page(s.home))
 	with(auth.ViewRegistry).Get("/delegations", s.page(s.delegations))
@@ -155,7 +155,16 @@ func (s *server) routes(r chi.Router) {
 	with(auth.ManageOwnUsers).Post("/users/{id}/reset", s.page(s.resetUser))
 	with(auth.ManageUsers).Post("/users/{id}/role", s.page(s.setUserRole))
 	with(auth.ViewAudit).Get("/audit", s.page(s.auditLog))
+
+	// Each area registers its routes in its own file.
+	s.draftingRoutes(with)
+	s.roundRoutes(with)
+	s.meetingRoutes(with)
+	s.searchRoutes(with)
 }
+
+// withAction gives a router whose routes need a permission of the policy.
+type withAction func(auth.Action) chi.Router
 
 // handlerFunc is a page handler: it renders the page or returns an error,
 // which fail turns into the matching error page.

