@@ -1,4 +1,76 @@
 package server
 
-// searchRoutes registers the routes of full-text search over what the user may see.
-func (s *server) searchRoutes(with withAction) {}
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/dialogue-secretariat/portal/internal/auth"
+	"github.com/dialogue-secretariat/portal/internal/dialogue"
+	"github.com/dialogue-secretariat/portal/internal/store"
+	"github.com/dialogue-secretariat/portal/web"
+)
+
+// searchRoutes registers the full-text search over what the user may see.
+func (s *server) searchRoutes(with withAction) {
+	with(auth.ViewDocuments).Get("/search", s.page(s.search))
+}
+
+func (s *server) search(w http.ResponseWriter, r *http.Request) error {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	v := web.SearchView{Query: q}
+	status := http.StatusOK
+	switch {
+	case q == "":
+	case utf8.RuneCountInString(q) > 200:
+		v.Error = "Search for at most 200 characters."
+		status = http.StatusUnprocessableEntity
+	default:
+		res, err := s.st.Search(r.Context(), viewerOf(currentUser(r.Context())), q)
+		if err != nil {
+			return err
+		}
+		v.Searched = true
+		for _, h := range res.Documents {
+			row := documentRows([]dialogue.Document{h.Document})[0]
+			v.Documents = append(v.Documents, web.DocumentHit{Row: row, Passage: passage(h.Passage)})
+		}
+		for _, h := range res.Replies {
+			v.Replies = append(v.Replies, web.ReplyHit{
+				Href:       "/rounds/" + strconv.FormatInt(h.RoundID, 10),
+				Round:      h.RoundTitle,
+				Question:   h.QuestionPos,
+				Delegation: h.Delegation,
+				Status:     h.Status.Label(),
+				Demo:       h.Demo,
+				Passage:    passage(h.Passage),
+			})
+		}
+	}
+	return s.render(w, r, status, web.SearchPage(v))
+}
+
+// passage splits a search headline into plain and matching fragments, so
+// the page marks the matches and escapes the rest.
+func passage(s string) []web.Fragment {
+	var out []web.Fragment
+	for s != "" {
+		i := strings.Index(s, store.MatchStart)
+		if i < 0 {
+			out = append(out, web.Fragment{Text: s})
+			break
+		}
+		if i > 0 {
+			out = append(out, web.Fragment{Text: s[:i]})
+		}
+		s = s[i+len(store.MatchStart):]
+		j := strings.Index(s, store.MatchStop)
+		if j < 0 {
+			j = len(s)
+		}
+		out = append(out, web.Fragment{Text: s[:j], Match: true})
+		s = strings.TrimPrefix(s[j:], store.MatchStop)
+	}
+	return out
+}
