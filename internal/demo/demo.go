@@ -51,6 +51,8 @@ type Summary struct {
 	Meetings       int
 	DemoMeetings   int // of Meetings, the invented ones
 	ActionRows     int
+	Rounds         int // demo consultation rounds
+	Replies        int // their invented replies
 }
 
 // String is the summary on one line, e.g. "dataset 2026-11-22 (first load):
@@ -62,9 +64,10 @@ func (s Summary) String() string {
 	}
 	return fmt.Sprintf("dataset %s (%s): %d delegations, %d dialogues, %d participants, %d working parties, "+
 		"%d presidencies, %d priorities, %d initiatives, %d missions, %d documents, %d questions, "+
-		"%d meetings (%d demo), %d action rows",
+		"%d meetings (%d demo), %d action rows, %d rounds with %d demo replies",
 		s.Version, load, s.Delegations, s.Dialogues, s.Participants, s.WorkingParties, s.Presidencies,
-		s.Priorities, s.Initiatives, s.Missions, s.Documents, s.Questions, s.Meetings, s.DemoMeetings, s.ActionRows)
+		s.Priorities, s.Initiatives, s.Missions, s.Documents, s.Questions, s.Meetings, s.DemoMeetings, s.ActionRows,
+		s.Rounds, s.Replies)
 }
 
 // LogValue makes a Summary log as a group of counts.
@@ -85,12 +88,14 @@ func (s Summary) LogValue() slog.Value {
 		slog.Int("meetings", s.Meetings),
 		slog.Int("demo_meetings", s.DemoMeetings),
 		slog.Int("action_rows", s.ActionRows),
+		slog.Int("rounds", s.Rounds),
+		slog.Int("replies", s.Replies),
 	)
 }
 
 // Load writes the demo dataset into the database in one transaction. It is
 // idempotent: a second run changes nothing and fails on nothing. now is the
-// load time, for demo content placed relative to it (none yet).
+// load time: the current demo round opens then and closes two weeks later.
 func Load(ctx context.Context, st *store.Store, now time.Time) (Summary, error) {
 	data, err := fs.Sub(files, "data")
 	if err != nil {
@@ -99,6 +104,15 @@ func Load(ctx context.Context, st *store.Store, now time.Time) (Summary, error) 
 	p, err := parse(data)
 	if err != nil {
 		return Summary{}, err
+	}
+	var errs problems
+	known := map[string]bool{}
+	for _, d := range p.delegations {
+		known[d.Code] = true
+	}
+	p.rounds = parseRounds(data, p.documents, known, now, &errs)
+	if len(errs) > 0 {
+		return Summary{}, fmt.Errorf("demo: %w", errors.Join(errs...))
 	}
 	sum := p.summary()
 	err = st.Import(ctx, func(im *store.Importer) error {
@@ -322,6 +336,7 @@ type plan struct {
 	documents      []documentPlan
 	meetings       []store.ImportedMeeting
 	actionRows     []dialogue.ActionRow
+	rounds         []store.ImportedRound
 }
 
 type documentPlan struct {
@@ -709,6 +724,11 @@ func buildDocument(fsys fs.FS, at string, d documentJSON, errs *problems) (dialo
 		for k, o := range q.Options {
 			question.Options = append(question.Options, dialogue.Option{Position: k + 1, Label: o.Label, Body: o.Body})
 		}
+		if kind == dialogue.QuestionAgreement {
+			// Agreement questions offer the three fixed answers, stored as
+			// options so that replies refer to them like any choice.
+			question.Options = append(question.Options, dialogue.AgreementOptions...)
+		}
 		questions = append(questions, question)
 	}
 
@@ -818,6 +838,10 @@ func (p *plan) summary() Summary {
 		Documents:      len(p.documents),
 		Meetings:       len(p.meetings),
 		ActionRows:     len(p.actionRows),
+		Rounds:         len(p.rounds),
+	}
+	for _, r := range p.rounds {
+		s.Replies += len(r.Replies)
 	}
 	for _, ps := range p.participants {
 		s.Participants += len(ps)
@@ -878,6 +902,11 @@ func (p *plan) apply(im *store.Importer) (first bool, err error) {
 	}
 	if err := im.UpsertActionRows(p.actionRows...); err != nil {
 		return false, err
+	}
+	for _, r := range p.rounds {
+		if err := im.UpsertRound(r); err != nil {
+			return false, err
+		}
 	}
 	return im.RecordDemoLoad(p.version)
 }

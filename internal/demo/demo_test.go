@@ -38,7 +38,7 @@ func TestDatasetParses(t *testing.T) {
 	s := p.summary()
 	want := Summary{
 		Version: "2026-11-22", Delegations: 45, Dialogues: 2, Participants: 20, WorkingParties: 3,
-		Presidencies: 12, Priorities: 16, Initiatives: 13, Missions: 6, Documents: 3, Questions: 6,
+		Presidencies: 12, Priorities: 16, Initiatives: 13, Missions: 6, Documents: 4, Questions: 9,
 		Meetings: 18, DemoMeetings: 14, ActionRows: 42,
 	}
 	if s != want {
@@ -188,7 +188,7 @@ func TestLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !sum.FirstLoad || sum.Delegations != 45 || sum.Documents != 3 || sum.Meetings != 18 {
+	if !sum.FirstLoad || sum.Delegations != 45 || sum.Documents != 4 || sum.Meetings != 18 || sum.Rounds != 3 || sum.Replies != 29 {
 		t.Errorf("summary %+v", sum)
 	}
 	db := st.Pool()
@@ -431,11 +431,22 @@ func TestReimportKeepsQuestionIDs(t *testing.T) {
 	doc.Questions[0].Options = doc.Questions[0].Options[:1]
 	doc.Questions[1].Prompt = "Changed prompt"
 	doc.Codes = doc.Codes[:2]
-	err = st.Import(ctx, func(im *store.Importer) error {
-		_, err := im.UpsertDocument(doc, "med")
-		return err
-	})
-	if err != nil {
+	reimport := func() error {
+		return st.Import(ctx, func(im *store.Importer) error {
+			_, err := im.UpsertDocument(doc, "med")
+			return err
+		})
+	}
+	// The demo round has replies to the questions and options removed here:
+	// the import refuses to lose them...
+	if err := reimport(); err == nil || !strings.Contains(err.Error(), "foreign key") {
+		t.Fatalf("removing questions that have replies: %v, want a refusal", err)
+	}
+	// ...and goes through once there are none.
+	if _, err := db.Exec(ctx, `DELETE FROM positions; DELETE FROM round_summaries`); err != nil {
+		t.Fatal(err)
+	}
+	if err := reimport(); err != nil {
 		t.Fatal(err)
 	}
 	if got := column[int64](t, db, q); !slices.Equal(got, ids[:2]) {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -777,4 +778,110 @@ func importErr(err error, format string, args ...any) error {
 		return nil
 	}
 	return fmt.Errorf("store: import %s: %w", fmt.Sprintf(format, args...), err)
+}
+
+// ImportedRound is a demo consultation round with its replies.
+type ImportedRound struct {
+	SeedKey         string
+	Document        dialogue.Reference
+	Title           string
+	OpensAt         time.Time
+	Deadline        time.Time
+	ClosedAt        *time.Time
+	ReleasedAt      *time.Time
+	ReleaseAudience dialogue.ReleaseAudience
+	DelegationCodes []string
+	Replies         []ImportedReply
+	Summaries       map[int]string // by question position
+}
+
+// ImportedReply is one delegation's reply (a single revision, marked demo).
+type ImportedReply struct {
+	DelegationCode   string
+	QuestionPosition int
+	Status           dialogue.PositionStatus
+	OptionLabel      string
+	Body             string
+	At               time.Time
+	ProxySource      string
+	Late             bool
+}
+
+// UpsertRound writes a round keyed by its seed key. A round already there
+// is left as it is, dates included (the current demo round keeps the dates
+// of its first load), and so are its replies: reloading changes nothing.
+// The replies' revisions are marked demo, which the deadline trigger lets
+// through: their dates are the past ones of the dataset.
+func (im *Importer) UpsertRound(r ImportedRound) error {
+	var docID int64
+	ref := r.Document
+	err := im.tx.QueryRow(im.ctx, `
+		SELECT id FROM documents WHERE series = $1 AND number = $2 AND year = $3
+		  AND revision = $4 AND addendum = $5 AND corrigendum = $6`,
+		ref.Series, ref.Number, ref.Year, ref.Revision, ref.Addendum, ref.Corrigendum).Scan(&docID)
+	if err != nil {
+		return importErr(err, "round %s: document %s", r.SeedKey, ref)
+	}
+	var roundID int64
+	err = im.tx.QueryRow(im.ctx, `
+		INSERT INTO rounds (document_id, title, opens_at, deadline, closed_at, released_at, release_audience, demo, seed_key)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, true, $8)
+		ON CONFLICT (seed_key) DO NOTHING
+		RETURNING id`,
+		docID, r.Title, r.OpensAt, r.Deadline, r.ClosedAt, r.ReleasedAt, r.ReleaseAudience, r.SeedKey).Scan(&roundID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil // loaded before: keep it as it is
+	}
+	if err != nil {
+		return importErr(err, "round %s", r.SeedKey)
+	}
+	delegations, err := im.delegationIDs(r.DelegationCodes)
+	if err != nil {
+		return err
+	}
+	n := len(r.Replies)
+	codes, qpos, statuses, labels, bodies := make([]string, n), make([]int32, n), make([]string, n), make([]string, n), make([]string, n)
+	ats, proxies, lates := make([]time.Time, n), make([]string, n), make([]bool, n)
+	for i, rep := range r.Replies {
+		codes[i], qpos[i], statuses[i], labels[i], bodies[i] = rep.DelegationCode, int32(rep.QuestionPosition), string(rep.Status), rep.OptionLabel, rep.Body
+		ats[i], proxies[i], lates[i] = rep.At, rep.ProxySource, rep.Late
+	}
+	spos, sbodies := []int32{}, []string{}
+	for pos, body := range r.Summaries {
+		spos, sbodies = append(spos, int32(pos)), append(sbodies, body)
+	}
+	b := &pgx.Batch{}
+	b.Queue(`INSERT INTO round_delegations (round_id, delegation_id) SELECT $1::bigint, unnest($2::bigint[])`, roundID, delegations)
+	b.Queue(`
+		WITH u AS (
+			SELECT * FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::bool[])
+			  AS u(code, qpos, status, label, body, at, proxy, late)
+		), p AS (
+			INSERT INTO positions (round_id, question_id, delegation_id, revision, status, option_id, body, late, updated_at)
+			SELECT $1::bigint, q.id, d.id, 1, u.status, o.id, u.body, u.late, u.at
+			FROM u
+			JOIN delegations d ON d.code = u.code
+			JOIN rounds r ON r.id = $1
+			JOIN questions q ON q.document_id = r.document_id AND q.position = u.qpos
+			LEFT JOIN question_options o ON o.question_id = q.id AND o.label = u.label
+			RETURNING id, question_id, delegation_id, status, option_id, body, late, updated_at
+		)
+		INSERT INTO position_revisions (position_id, revision, status, option_id, body, late, proxy_source, demo, created_at)
+		SELECT p.id, 1, p.status, p.option_id, p.body, p.late, nullif(u.proxy, ''), true, p.updated_at
+		FROM p
+		JOIN delegations d ON d.id = p.delegation_id
+		JOIN questions q ON q.id = p.question_id
+		JOIN u ON u.code = d.code AND u.qpos = q.position`,
+		roundID, codes, qpos, statuses, labels, bodies, ats, proxies, lates)
+	b.Queue(`
+		INSERT INTO round_summaries (round_id, question_id, body)
+		SELECT $1::bigint, q.id, u.body
+		FROM unnest($2::int[], $3::text[]) AS u(pos, body)
+		JOIN rounds r ON r.id = $1
+		JOIN questions q ON q.document_id = r.document_id AND q.position = u.pos`,
+		roundID, spos, sbodies)
+	if err := im.tx.SendBatch(im.ctx, b).Close(); err != nil {
+		return importErr(err, "round %s", r.SeedKey)
+	}
+	return nil
 }
