@@ -24,6 +24,22 @@ type HomeView struct {
 	Meetings  []MeetingView // the next few meetings
 	Documents []DocumentRow // the latest issued documents
 	Dialogues []Link
+	// Role decides what the page puts first: "presidency", "secretariat",
+	// or "delegation" (delegates and observers).
+	Role       string
+	Delegation string
+	Rounds     []HomeRound // the open rounds that concern the user
+}
+
+// HomeRound is an open consultation round as the home page lists it.
+type HomeRound struct {
+	Href     string
+	Title    string
+	Note     string // the note's reference
+	Deadline string // Brussels time with the zone
+	TimeLeft string // "5 days left", "3 hours left"
+	Progress string // delegations: "2 of 3 questions answered"; Presidency: "14 replies"
+	Demo     bool
 }
 
 // DocumentRow is a line of the document register.

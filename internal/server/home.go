@@ -1,7 +1,13 @@
 package server
 
 import (
+	"context"
+	"fmt"
 	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/dialogue-secretariat/portal/internal/auth"
 
 	"github.com/dialogue-secretariat/portal/internal/dialogue"
 	"github.com/dialogue-secretariat/portal/internal/store"
@@ -29,8 +35,63 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := web.HomeView{Meetings: views, Documents: documentRows(docs.Documents)}
+	u := currentUser(ctx)
+	switch {
+	case auth.Can(u, auth.ManageUsers):
+		v.Role = "secretariat"
+	case auth.Can(u, auth.RunRounds):
+		v.Role = "presidency"
+	default:
+		v.Role = "delegation"
+		if u.Delegation != nil {
+			v.Delegation = u.Delegation.Name
+		}
+	}
+	if v.Rounds, err = s.openRounds(ctx, u); err != nil {
+		return err
+	}
 	for _, d := range dialogues {
 		v.Dialogues = append(v.Dialogues, web.Link{Href: dialogueHref(d.Code), Text: d.ShortName + " dialogue"})
 	}
 	return s.render(w, r, http.StatusOK, web.HomePage(v))
+}
+
+// openRounds are the rounds still accepting replies that concern the user:
+// every open round for the Presidency and the secretariat (with the count
+// of replies), the delegation's own (with its progress) for delegations.
+func (s *server) openRounds(ctx context.Context, u *dialogue.User) ([]web.HomeRound, error) {
+	rounds, err := s.st.Rounds(ctx, viewerOf(u))
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	var out []web.HomeRound
+	for _, rs := range rounds {
+		r := rs.Round
+		deadline := r.DeadlineFor(rs.ExtendedUntil)
+		if r.ClosedAt != nil || now.Before(r.OpensAt) || !now.Before(deadline) {
+			continue
+		}
+		h := web.HomeRound{Href: "/rounds/" + strconv.FormatInt(r.ID, 10), Title: r.Title, Note: r.DocumentRef,
+			Deadline: dialogue.FormatInstant(deadline), TimeLeft: timeLeft(deadline.Sub(now)), Demo: r.Demo}
+		if viewerOf(u).SeeAll {
+			h.Progress = fmt.Sprintf("%d replies received; %d delegations consulted", rs.Final, rs.Eligible)
+		} else {
+			h.Progress = fmt.Sprintf("%d of %d questions answered", rs.Final, rs.Questions)
+		}
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+// timeLeft says how long until a deadline, in the unit that matters.
+func timeLeft(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%d days left", int(d.Hours()/24))
+	case d >= 2*time.Hour:
+		return fmt.Sprintf("%d hours left", int(d.Hours()))
+	default:
+		return fmt.Sprintf("%d minutes left", max(1, int(d.Minutes())))
+	}
 }
