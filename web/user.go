@@ -70,3 +70,11 @@ type ResetView struct {
 	Email  string
 	Errors dialogue.FieldErrors
 }
+
+// roleLine is the user's role and delegation, e.g. "Delegate, Belgium".
+func roleLine(b *UserBadge) string {
+	if b.Delegation == "" {
+		return b.Role
+	}
+	return b.Role + ", " + b.Delegation
+}
