@@ -42,21 +42,21 @@ func TestDocumentFilters(t *testing.T) {
 		f    store.DocumentFilter
 		want []string
 	}{
-		{"all, newest first", store.DocumentFilter{}, []string{"5559/26", "9375/25", "6762/22"}},
-		{"issued", store.DocumentFilter{Status: dialogue.DocumentIssued}, []string{"5559/26", "9375/25", "6762/22"}},
-		{"LIMITE", store.DocumentFilter{Marking: dialogue.MarkingLimite}, []string{"5559/26", "9375/25"}},
+		{"all, newest first", store.DocumentFilter{}, []string{"15102/26", "5559/26", "9375/25", "6762/22"}},
+		{"issued", store.DocumentFilter{Status: dialogue.DocumentIssued}, []string{"15102/26", "5559/26", "9375/25", "6762/22"}},
+		{"LIMITE", store.DocumentFilter{Marking: dialogue.MarkingLimite}, []string{"15102/26", "5559/26", "9375/25"}},
 		{"not marked", store.DocumentFilter{Marking: dialogue.MarkingNone}, []string{"6762/22"}},
 		{"year", store.DocumentFilter{Year: 2025}, []string{"9375/25"}},
-		{"series ST", store.DocumentFilter{Series: dialogue.SeriesST}, []string{"5559/26", "9375/25", "6762/22"}},
+		{"series ST", store.DocumentFilter{Series: dialogue.SeriesST}, []string{"15102/26", "5559/26", "9375/25", "6762/22"}},
 		{"series WK", store.DocumentFilter{Series: dialogue.SeriesWK}, []string{}},
-		{"code COSI", store.DocumentFilter{Code: "COSI"}, []string{"5559/26", "9375/25", "6762/22"}},
-		{"code in lower case", store.DocumentFilter{Code: "med"}, []string{"5559/26"}},
+		{"code COSI", store.DocumentFilter{Code: "COSI"}, []string{"15102/26", "5559/26", "9375/25", "6762/22"}},
+		{"code in lower case", store.DocumentFilter{Code: "med"}, []string{"15102/26", "5559/26"}},
 		{"code without number", store.DocumentFilter{Code: "EUROPOL"}, []string{"5559/26"}},
-		{"code and marking", store.DocumentFilter{Code: "JAI", Marking: dialogue.MarkingLimite, Year: 2026}, []string{"5559/26"}},
+		{"code and marking", store.DocumentFilter{Code: "JAI", Marking: dialogue.MarkingLimite, Year: 2026}, []string{"15102/26", "5559/26"}},
 		{"unknown code", store.DocumentFilter{Code: "NOPE"}, []string{}},
-		{"dialogue", store.DocumentFilter{DialogueID: med.ID}, []string{"5559/26"}},
-		{"limit", store.DocumentFilter{Limit: 2}, []string{"5559/26", "9375/25"}},
-		{"offset", store.DocumentFilter{Limit: 2, Offset: 2}, []string{"6762/22"}},
+		{"dialogue", store.DocumentFilter{DialogueID: med.ID}, []string{"15102/26", "5559/26"}},
+		{"limit", store.DocumentFilter{Limit: 2}, []string{"15102/26", "5559/26"}},
+		{"offset", store.DocumentFilter{Limit: 2, Offset: 2}, []string{"9375/25", "6762/22"}},
 	}
 	for _, c := range cases {
 		if got := refs(t, st, c.f); !slices.Equal(got, c.want) {
@@ -101,7 +101,7 @@ func TestDocumentPages(t *testing.T) {
 func TestDocument(t *testing.T) {
 	st, _ := demoStore(t)
 	ctx := context.Background()
-	list, err := st.Documents(ctx, store.DocumentFilter{Viewer: presidency, Code: "MED"})
+	list, err := st.Documents(ctx, store.DocumentFilter{Viewer: presidency, Code: "EUROPOL"})
 	if err != nil || len(list.Documents) != 1 {
 		t.Fatalf("5559/26 not found: %v %+v", err, list)
 	}

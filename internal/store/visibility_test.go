@@ -43,9 +43,9 @@ func TestDocumentDistribution(t *testing.T) {
 		v    dialogue.Viewer
 		want []string
 	}{
-		{"presidency sees all, drafts included", presidency, []string{"draft (no number yet)", "5559/26", "9375/25", "6762/22"}},
-		{"a member state sees the notes to delegations and to its working party", viewer("BE", dialogue.MemberState), []string{"5559/26", "9375/25", "6762/22"}},
-		{"the Commission sees the notes to delegations and the EMWP", viewer("COM", dialogue.Institution), []string{"5559/26", "9375/25", "6762/22"}},
+		{"presidency sees all, drafts included", presidency, []string{"draft (no number yet)", "15102/26", "5559/26", "9375/25", "6762/22"}},
+		{"a member state sees the notes to delegations and to its working party", viewer("BE", dialogue.MemberState), []string{"15102/26", "5559/26", "9375/25", "6762/22"}},
+		{"the Commission sees the notes to delegations and the EMWP", viewer("COM", dialogue.Institution), []string{"15102/26", "5559/26", "9375/25", "6762/22"}},
 		{"a partner sees nothing it was not sent", viewer("TN", dialogue.Partner), nil},
 		{"Europol sees 5559/26, which names it", viewer("EUROPOL", dialogue.Observer), []string{"5559/26"}},
 		{"CEPOL sees nothing", viewer("CEPOL", dialogue.Observer), nil},
