@@ -394,7 +394,7 @@ func DialoguePage(v DialogueView) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = Layout(Page{Title: v.Participation.Dialogue.Name, Section: "dialogue-" + v.Participation.Dialogue.Code}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Layout(Page{Title: v.Participation.Dialogue.Name, Section: "dialogue-" + v.Participation.Dialogue.Code, Limite: anyLimite(v.Documents)}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

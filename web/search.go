@@ -33,3 +33,17 @@ type ReplyHit struct {
 	Demo       bool
 	Passage    []Fragment
 }
+
+// limite reports whether the results show LIMITE material: a LIMITE
+// document, or replies (replies are always treated as LIMITE).
+func (v SearchView) limite() bool {
+	if len(v.Replies) > 0 {
+		return true
+	}
+	for _, h := range v.Documents {
+		if h.Row.Limite {
+			return true
+		}
+	}
+	return false
+}

@@ -230,3 +230,14 @@ type ErrorView struct {
 	Title   string
 	Message string
 }
+
+// anyLimite reports whether a list shows a LIMITE document, in which case
+// its page is printed with the marking and for whom it was printed.
+func anyLimite(rows []DocumentRow) bool {
+	for _, r := range rows {
+		if r.Limite {
+			return true
+		}
+	}
+	return false
+}
