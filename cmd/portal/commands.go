@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os/user"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -122,13 +123,19 @@ func userCmd(ctx context.Context, cfg config, args []string, stdin io.Reader, st
 		DelegationCode: strings.ToUpper(*delegation), IsManager: *manager, PasswordHash: hash,
 	})
 	if err != nil {
+		// Name the flag each message is about.
 		var fe *dialogue.FormError
-		if errors.As(err, &fe) {
+		var de *dialogue.Error
+		switch {
+		case errors.As(err, &fe):
 			var msgs []string
 			for field, msg := range fe.Fields {
 				msgs = append(msgs, "--"+field+": "+msg)
 			}
+			slices.Sort(msgs)
 			return errors.New(strings.Join(msgs, "\n"))
+		case errors.As(err, &de) && de.Field != "":
+			return errors.New("--" + de.Field + ": " + de.Message)
 		}
 		return err
 	}
