@@ -24,7 +24,7 @@ func TestPagesWithDemoData(t *testing.T) {
 		want []string
 	}{
 		{"/", []string{"Presidency", "Delegations", "Secretariat", "Next meetings", "Latest documents",
-			"5559/26", "Tue 8 Dec 2026, 10:00–13:00 CET", `href="/documents"`, `href="/meetings"`, "coming release"}},
+			"5559/26", "Tue 8 Dec 2026, 10:00–13:00 CET", `href="/documents"`, `href="/meetings"`, "For the Presidency"}},
 		{"/delegations", []string{"Member states", "Belgium", "Belgique/België", "Ελλάδα", "EU institutions",
 			"Partners", "Phase 1", "Phase 2", "Not started", "Observers", "Europol",
 			"Palestine", `href="#note-1"`, `id="note-1"`, dialogue.PalestineFootnote}},
