@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -103,47 +101,12 @@ func collectMeetings(rows pgx.Rows, err error) ([]dialogue.Meeting, error) {
 	return out, nil
 }
 
-// Meetings lists meetings with their dialogue's short name and Presidency
-// label, filtered and ordered as f says.
+// Meetings lists every meeting, whoever may see it, with its dialogue's
+// short name and Presidency label, filtered and ordered as f says. Pages use
+// VisibleMeetings; this is for the secretariat's tools (planning, feeds of
+// the whole calendar) and tests.
 func (s *Store) Meetings(ctx context.Context, f MeetingFilter) ([]dialogue.Meeting, error) {
-	var (
-		where []string
-		args  []any
-	)
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
-	switch {
-	case f.COSIOnly:
-		where = append(where, "m.dialogue_id IS NULL")
-	case f.DialogueID != 0:
-		where = append(where, "m.dialogue_id = "+arg(f.DialogueID))
-	}
-	if f.Level != "" {
-		where = append(where, "m.level = "+arg(string(f.Level)))
-	}
-	order := " ORDER BY m.starts_at, m.id"
-	if !f.Now.IsZero() {
-		now := arg(f.Now)
-		if f.UpcomingOnly {
-			where = append(where, "m.ends_at > "+now)
-		} else {
-			order = " ORDER BY m.ends_at <= " + now + ",\n" +
-				" CASE WHEN m.ends_at > " + now + " THEN m.starts_at END ASC,\n" +
-				" m.starts_at DESC, m.id"
-		}
-	}
-	q := meetingSelect
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	q += order
-	if f.Limit > 0 {
-		q += " LIMIT " + arg(f.Limit)
-	}
-	rows, err := s.pool.Query(ctx, q, args...)
-	return collectMeetings(rows, err)
+	return s.VisibleMeetings(ctx, dialogue.Viewer{SeeAll: true}, f)
 }
 
 // MeetingsByID returns the meetings with the given ids, in chronological

@@ -323,6 +323,12 @@ func (s *Store) Summaries(ctx context.Context, roundID int64) (map[int64]Summary
 func (s *Store) SaveSummary(ctx context.Context, actor dialogue.Actor, roundID, questionID int64, body string, baseVersion int) (int, error) {
 	var version int
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		// FOR SHARE on the round, as SavePosition does: issuing the
+		// compilation (which locks the round) waits for this save, and a
+		// save that starts after it sees the round compiled.
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM rounds WHERE id = $1 FOR SHARE`, roundID); err != nil {
+			return err
+		}
 		var by *int64
 		if actor.UserID != 0 {
 			by = &actor.UserID
