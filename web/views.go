@@ -28,7 +28,8 @@ type HomeView struct {
 	// or "delegation" (delegates and observers).
 	Role       string
 	Delegation string
-	Rounds     []HomeRound // the open rounds that concern the user
+	Rounds     []HomeRound       // the open rounds that concern the user
+	Cadence    []DialogueCadence // the secretariat: each dialogue's meeting cadence
 }
 
 // HomeRound is an open consultation round as the home page lists it.
@@ -90,6 +91,7 @@ type DocumentView struct {
 // MeetingView is a meeting as lists show it.
 type MeetingView struct {
 	Anchor       string // element id, "meeting-12"
+	Href         string // the meeting's page
 	When         string // "Tue 8 Dec 2026, 10:00–13:00 CET" (Brussels)
 	WhenISO      string // the start, RFC 3339
 	Local        string // local time at the venue when it differs, else ""
@@ -119,14 +121,20 @@ type MeetingsForm struct {
 	Level           string
 	DialogueOptions []Option
 	LevelOptions    []Option
+	View            string // "" (the list) or "month"
+	Month           string // "2026-12", for the month view
 	Errors          dialogue.FieldErrors
 }
 
 // MeetingsView is the meeting list.
 type MeetingsView struct {
-	Form     MeetingsForm
-	Upcoming []MeetingView
-	Past     []MeetingView
+	Form      MeetingsForm
+	Upcoming  []MeetingView
+	Past      []MeetingView
+	Month     *MonthView // the month view (view=month), else nil
+	ListHref  string     // the list with the same filters
+	MonthHref string     // the month view with the same filters
+	CanPlan   bool       // the secretariat: links to schedule and plan
 }
 
 // PartnerView is a partner's participation in a dialogue.
@@ -179,6 +187,8 @@ type DialogueView struct {
 	Documents     []DocumentRow
 	Upcoming      []MeetingView
 	Past          []MeetingView
+	Cadence       []CadenceRow     // the cadence rules of 5559/26 and whether they hold
+	Actions       []ActionPointRow // open action points, until done
 }
 
 // MissionView is a CSDP mission with its status on the day shown.

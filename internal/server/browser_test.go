@@ -18,7 +18,10 @@ const chromiumPath = "/usr/bin/chromium"
 
 // browser starts Debian's Chromium for a test. Without it the test fails
 // in CI (CI=true) and is skipped elsewhere.
-func browser(t *testing.T) context.Context {
+func browser(t *testing.T) context.Context { return browserFor(t, 60*time.Second) }
+
+// browserFor is browser with a longer overall time, for the long workflows.
+func browserFor(t *testing.T, limit time.Duration) context.Context {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("CI") == "true" {
@@ -26,7 +29,7 @@ func browser(t *testing.T) context.Context {
 		}
 		t.Skipf("skipping the browser test: no Chromium at %s (apt-get install chromium; CI=true makes this a failure)", chromiumPath)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	t.Cleanup(cancel)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx,
 		chromedp.ExecPath(chromiumPath),

@@ -46,7 +46,12 @@ func (s *server) dialogue(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	now := s.now()
-	meetings, err := s.st.Meetings(ctx, store.MeetingFilter{DialogueID: d.ID, Now: now})
+	viewer := viewerOf(currentUser(ctx))
+	meetings, err := s.st.VisibleMeetings(ctx, viewer, store.MeetingFilter{DialogueID: d.ID, Now: now})
+	if err != nil {
+		return err
+	}
+	points, err := s.st.ActionPoints(ctx, viewer, store.ActionPointFilter{DialogueID: d.ID, OpenOnly: true})
 	if err != nil {
 		return err
 	}
@@ -103,7 +108,10 @@ func (s *server) dialogue(w http.ResponseWriter, r *http.Request) error {
 		v.Initiatives = append(v.Initiatives, iv)
 	}
 
-	views, err := s.meetingViews(ctx, meetings, []dialogue.Dialogue{d})
+	// Cadence and open action points, from what the viewer may see.
+	v.Cadence = cadenceRows(dialogue.CheckCadence(d, meetings, now))
+	v.Actions = actionRows(points, now, true)
+	views, err := s.meetingViews(ctx, viewer, meetings, []dialogue.Dialogue{d})
 	if err != nil {
 		return err
 	}

@@ -26,6 +26,13 @@ var fixedNow = time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)
 
 func newHandler(t *testing.T, st *store.Store) http.Handler {
 	t.Helper()
+	return newHandlerAt(t, st, func() time.Time { return fixedNow })
+}
+
+// newHandlerAt is the portal with the given clock (time.Now for workflows
+// whose deadlines the database checks against real time).
+func newHandlerAt(t *testing.T, st *store.Store, now func() time.Time) http.Handler {
+	t.Helper()
 	var logs bytes.Buffer
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -33,7 +40,7 @@ func newHandler(t *testing.T, st *store.Store) http.Handler {
 		}
 	})
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	return server.New(server.Config{Log: log, Now: func() time.Time { return fixedNow }}, st)
+	return server.New(server.Config{Log: log, Now: now}, st)
 }
 
 // emptyServer is the portal on a freshly migrated, empty database, as seen

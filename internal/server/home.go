@@ -22,7 +22,8 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	meetings, err := s.st.Meetings(ctx, store.MeetingFilter{Now: s.now(), UpcomingOnly: true, Limit: 5})
+	viewer := viewerOf(currentUser(ctx))
+	meetings, err := s.st.VisibleMeetings(ctx, viewer, store.MeetingFilter{Now: s.now(), UpcomingOnly: true, Limit: 5})
 	if err != nil {
 		return err
 	}
@@ -30,7 +31,7 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	views, err := s.meetingViews(ctx, meetings, dialogues)
+	views, err := s.meetingViews(ctx, viewer, meetings, dialogues)
 	if err != nil {
 		return err
 	}
@@ -39,6 +40,14 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case auth.Can(u, auth.ManageUsers):
 		v.Role = "secretariat"
+		if auth.Can(u, auth.EditMeetings) {
+			// Each dialogue's cadence, from every meeting (one query).
+			all, err := s.st.VisibleMeetings(ctx, viewer, store.MeetingFilter{})
+			if err != nil {
+				return err
+			}
+			v.Cadence = homeCadence(dialogues, all, s.now())
+		}
 	case auth.Can(u, auth.RunRounds):
 		v.Role = "presidency"
 	default:

@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5/middleware"
@@ -36,7 +37,7 @@ func (s *server) logRequests(next http.Handler) http.Handler {
 			}
 			s.log.InfoContext(r.Context(), "request",
 				"method", r.Method,
-				"path", r.URL.Path,
+				"path", logPath(r.URL.Path),
 				"status", status,
 				"duration", time.Since(start),
 				"bytes", ww.BytesWritten(),
@@ -63,4 +64,19 @@ func (s *server) recoverPanics(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// secretPaths are the routes whose last segment is a secret (a calendar
+// feed's token, a one-time password link): the log records the route, not
+// the secret, so that reading the logs gives no one a calendar or an account.
+var secretPaths = []string{calendarFeedPrefix, "/reset/"}
+
+// logPath is a request's path as the log records it.
+func logPath(path string) string {
+	for _, p := range secretPaths {
+		if strings.HasPrefix(path, p) {
+			return p + "[secret]"
+		}
+	}
+	return path
 }

@@ -40,3 +40,15 @@ func TestPanicRecovery(t *testing.T) {
 		}
 	}
 }
+
+func TestLogPathHidesSecrets(t *testing.T) {
+	for in, want := range map[string]string{
+		"/calendar/abcDEF123.ics": "/calendar/[secret]",
+		"/reset/abcDEF123":        "/reset/[secret]",
+		"/documents/12":           "/documents/12",
+	} {
+		if got := logPath(in); got != want {
+			t.Errorf("logPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/net/html"
+
 	"github.com/jackc/pgx/v5"
 
 	"github.com/dialogue-secretariat/portal/internal/dbtest"
@@ -286,5 +288,25 @@ func TestMeetingFilters(t *testing.T) {
 		if byID(doc, id) == nil {
 			t.Errorf("GET %s: no message #%s", path, id)
 		}
+	}
+}
+
+// The distribution line names the added recipients once, without markup
+// leaking as text, and agreement options print once.
+func TestDocumentDistributionAndOptionsRender(t *testing.T) {
+	h, st := demoServer(t)
+	path := "/documents/" + strconv.FormatInt(documentID(t, st, "5559/26"), 10)
+	r := get(t, h, path)
+	r.mustNotContain(t, path, "@DelegationNames", "AgreeAgree", " , and:")
+	r.mustContain(t, path, "(member states, Commission, EEAS), and: ")
+	doc := checkHTML(t, path, r.body)
+	var labels []string
+	walk(doc, func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "span" && attr(n, "class") == "option-label" {
+			labels = append(labels, textOf(n.Parent))
+		}
+	})
+	if len(labels) != 5 || strings.TrimSpace(labels[2]) != "Agree" {
+		t.Fatalf("options as printed: %q", labels)
 	}
 }

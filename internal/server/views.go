@@ -22,6 +22,8 @@ func dialogueHref(code string) string { return "/dialogues/" + code }
 
 func meetingAnchor(id int64) string { return "meeting-" + strconv.FormatInt(id, 10) }
 
+func meetingHref(id int64) string { return "/meetings/" + strconv.FormatInt(id, 10) }
+
 func documentRow(d dialogue.Document) web.DocumentRow {
 	return web.DocumentRow{
 		Href:      documentHref(d.ID),
@@ -65,6 +67,7 @@ func meetingTime(start, end time.Time, loc *time.Location) string {
 func meetingView(m dialogue.Meeting, dialogues map[int64]dialogue.Dialogue, b2b map[int64]dialogue.Meeting) web.MeetingView {
 	v := web.MeetingView{
 		Anchor:       meetingAnchor(m.ID),
+		Href:         meetingHref(m.ID),
 		When:         meetingTime(m.StartsAt, m.EndsAt, dialogue.Brussels),
 		WhenISO:      m.StartsAt.Format(time.RFC3339),
 		Level:        m.Level.Label(),
@@ -90,12 +93,10 @@ func meetingView(m dialogue.Meeting, dialogues map[int64]dialogue.Dialogue, b2b 
 	} else if m.DialogueName != "" {
 		v.Dialogue = &web.Link{Href: "/meetings", Text: m.DialogueName}
 	}
-	if m.BackToBackID != 0 {
-		text := "another meeting"
-		if o, ok := b2b[m.BackToBackID]; ok {
-			text = o.Title + " (" + o.StartsAt.In(dialogue.Brussels).Format("2 Jan 2006") + ")"
-		}
-		v.BackToBack = &web.Link{Href: "/meetings#" + meetingAnchor(m.BackToBackID), Text: text}
+	// Only a meeting the viewer may see is named (b2b holds only those).
+	if o, ok := b2b[m.BackToBackID]; ok && m.BackToBackID != 0 {
+		text := o.Title + " (" + o.StartsAt.In(dialogue.Brussels).Format("2 Jan 2006") + ")"
+		v.BackToBack = &web.Link{Href: meetingHref(m.BackToBackID), Text: text}
 	}
 	return v
 }

@@ -1498,3 +1498,18 @@ func dateOnly(t *time.Time) *time.Time {
 	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 	return &d
 }
+
+// CurrentCalendarToken returns the user's feed secret, or "" when the user
+// has none (never created, or revoked): reading it never creates one, so a
+// revoked feed stays off until the user asks for a new address.
+func (s *Store) CurrentCalendarToken(ctx context.Context, userID int64) (string, error) {
+	var token *string
+	err := s.pool.QueryRow(ctx, `SELECT calendar_token FROM users WHERE id = $1`, userID).Scan(&token)
+	if err != nil {
+		return "", notFound(err, "user")
+	}
+	if token == nil {
+		return "", nil
+	}
+	return *token, nil
+}

@@ -1,0 +1,141 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/dialogue-secretariat/portal/internal/dialogue"
+)
+
+// Reads behind the consultation pages that rounds.go does not give: each
+// serves a whole page (many rounds, many questions) in one query. Sealing is
+// the caller's duty, as for RoundPositions: these ask for one delegation's
+// replies only.
+
+type roundQuestionRow struct {
+	RoundID int64 `db:"round_id"`
+	questionOptionRow
+}
+
+// RoundQuestions returns the questions (with their options, in order) of
+// the notes of the given rounds, by round id.
+func (s *Store) RoundQuestions(ctx context.Context, roundIDs []int64) (map[int64][]dialogue.Question, error) {
+	out := make(map[int64][]dialogue.Question, len(roundIDs))
+	if len(roundIDs) == 0 {
+		return out, nil
+	}
+	rows, err := s.pool.Query(ctx, `
+		SELECT r.id AS round_id, q.id, q.position, q.kind, q.prompt,
+		       o.id AS option_id, o.position AS option_position, o.label AS option_label, o.body AS option_body
+		FROM rounds r
+		JOIN questions q ON q.document_id = r.document_id
+		LEFT JOIN question_options o ON o.question_id = q.id
+		WHERE r.id = ANY($1)
+		ORDER BY r.id, q.position, o.position`, roundIDs)
+	if err != nil {
+		return nil, fmt.Errorf("store: round questions: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[roundQuestionRow])
+	if err != nil {
+		return nil, fmt.Errorf("store: round questions: %w", err)
+	}
+	for _, x := range list {
+		qs := out[x.RoundID]
+		if n := len(qs); n == 0 || qs[n-1].ID != x.ID {
+			qs = append(qs, dialogue.Question{ID: x.ID, Position: x.Position, Kind: dialogue.QuestionKind(x.Kind), Prompt: x.Prompt})
+		}
+		if x.OptionID != nil {
+			last := &qs[len(qs)-1]
+			last.Options = append(last.Options, dialogue.Option{
+				ID: *x.OptionID, Position: *x.OptionPosition, Label: *x.OptionLabel, Body: *x.OptionBody})
+		}
+		out[x.RoundID] = qs
+	}
+	return out, nil
+}
+
+// DelegationPositions returns the latest revision of one delegation's
+// replies in the given rounds (for "My consultations").
+func (s *Store) DelegationPositions(ctx context.Context, delegationID int64, roundIDs []int64) ([]dialogue.Position, error) {
+	if len(roundIDs) == 0 || delegationID == 0 {
+		return nil, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+positionColumns+`
+		FROM positions p
+		JOIN position_revisions pr ON pr.position_id = p.id AND pr.revision = p.revision
+		LEFT JOIN users u ON u.id = pr.author_id
+		WHERE p.delegation_id = $1 AND p.round_id = ANY($2)`, delegationID, roundIDs)
+	if err != nil {
+		return nil, fmt.Errorf("store: delegation positions: %w", err)
+	}
+	return pgx.CollectRows(rows, scanPosition)
+}
+
+// DelegationRevisions returns every revision of one delegation's replies in
+// a round (who, when, how received), by question, newest first: the history
+// shown beside each reply form.
+func (s *Store) DelegationRevisions(ctx context.Context, roundID, delegationID int64) (map[int64][]dialogue.Position, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT p.id, p.round_id, p.question_id, p.delegation_id, pr.revision, pr.status,
+		       coalesce(pr.option_id, 0), pr.body, pr.late, pr.created_at,
+		       coalesce(pr.proxy_source, ''), coalesce(u.name, ''), pr.demo
+		FROM positions p
+		JOIN position_revisions pr ON pr.position_id = p.id
+		LEFT JOIN users u ON u.id = pr.author_id
+		WHERE p.round_id = $1 AND p.delegation_id = $2
+		ORDER BY p.question_id, pr.revision DESC`, roundID, delegationID)
+	if err != nil {
+		return nil, fmt.Errorf("store: delegation revisions: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, scanPosition)
+	if err != nil {
+		return nil, fmt.Errorf("store: delegation revisions: %w", err)
+	}
+	out := map[int64][]dialogue.Position{}
+	for _, p := range list {
+		out[p.QuestionID] = append(out[p.QuestionID], p)
+	}
+	return out, nil
+}
+
+// ConsultableNote is an issued note with questions, on which a round can be
+// opened.
+type ConsultableNote struct {
+	ID        int64
+	Reference string
+	Subject   string
+	Questions int
+	Rounds    int // rounds already opened on it
+	Limite    bool
+}
+
+// ConsultableNotes lists the issued notes that put questions to
+// delegations, newest first (for the Presidency and the secretariat).
+func (s *Store) ConsultableNotes(ctx context.Context) ([]ConsultableNote, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT d.id, d.series, d.number, d.year, d.revision, d.addendum, d.corrigendum, d.subject, d.marking,
+		       (SELECT count(*) FROM questions q WHERE q.document_id = d.id),
+		       (SELECT count(*) FROM rounds r WHERE r.document_id = d.id)
+		FROM documents d
+		WHERE d.status = 'issued' AND EXISTS (SELECT 1 FROM questions q WHERE q.document_id = d.id)
+		ORDER BY d.doc_date DESC, d.id DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("store: consultable notes: %w", err)
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (ConsultableNote, error) {
+		var n ConsultableNote
+		var ref dialogue.Reference
+		var number *int
+		var marking string
+		err := row.Scan(&n.ID, &ref.Series, &number, &ref.Year, &ref.Revision, &ref.Addendum, &ref.Corrigendum,
+			&n.Subject, &marking, &n.Questions, &n.Rounds)
+		if number != nil {
+			ref.Number = *number
+			n.Reference = ref.String()
+		}
+		n.Limite = dialogue.Marking(marking).IsLimite()
+		return n, err
+	})
+}
