@@ -43,7 +43,7 @@ func SearchPage(v SearchView) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>Search</h1><p class=\"lead\">Search the documents distributed to you and the replies you may read. Accents and capitals do not matter; use \"quotes\" for a phrase and a minus sign to leave a word out.</p><form method=\"get\" action=\"/search\" class=\"search-form\" role=\"search\"><label for=\"q\">Words to find</label> ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>Search</h1><p class=\"lead\">Search the documents distributed to you and the replies you may read, newest first. Accents and capitals do not matter; use \"quotes\" for a phrase and a minus sign to leave a word out.</p><form method=\"get\" action=\"/search\" class=\"search-form\" role=\"search\"><label for=\"q\">Words to find</label> ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -47,7 +47,8 @@ type SearchResults struct {
 const searchLimit = 50
 
 // Search finds documents and replies matching q (web-search syntax:
-// words, "quoted phrases", -excluded, or), with accents and case ignored,
+// words, "quoted phrases", -excluded, or), newest first, with accents and
+// case ignored,
 // using the portal's text-search configuration. It applies the same rules
 // as every page: documents by distribution; replies of the viewer's own
 // delegation, and others' only once released to the viewer's audience
@@ -62,14 +63,23 @@ func (s *Store) Search(ctx context.Context, v dialogue.Viewer, q string) (Search
 	const headline = `'StartSel=` + MatchStart + `, StopSel=` + MatchStop + `, MaxWords=40, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "'`
 	seeAll, delegation := viewerArgs(v)
 	var b pgx.Batch
+	// Newest first, cut, then the passages. Ranking by relevance would read
+	// (and de-toast) the text vector of every match, which for a common word
+	// is most of a decade's register; the date comes from the row. And
+	// ts_headline re-parses the whole text, so it runs on the rows shown only.
 	b.Queue(`
-		WITH q AS (SELECT websearch_to_tsquery('portal', $1) AS query)
+		WITH q AS (SELECT websearch_to_tsquery('portal', $1) AS query),
+		hits AS (
+			SELECT d.id
+			FROM documents d, q
+			WHERE d.search @@ q.query AND `+documentVisible("$2", "$3")+`
+			ORDER BY d.doc_date DESC, d.id DESC
+			LIMIT `+strconv.Itoa(searchLimit)+`
+		)
 		SELECT `+documentListColumns+`,
 		       ts_headline('portal', d.subject || E'\n' || d.body_md, q.query, `+headline+`) AS passage
-		FROM documents d, q
-		WHERE d.search @@ q.query AND `+documentVisible("$2", "$3")+`
-		ORDER BY ts_rank(d.search, q.query) DESC, d.doc_date DESC
-		LIMIT `+strconv.Itoa(searchLimit), q, seeAll, delegation).
+		FROM hits JOIN documents d ON d.id = hits.id, q
+		ORDER BY d.doc_date DESC, d.id DESC`, q, seeAll, delegation).
 		Query(func(rows pgx.Rows) error {
 			type hitRow struct {
 				documentRow
@@ -82,24 +92,32 @@ func (s *Store) Search(ctx context.Context, v dialogue.Viewer, q string) (Search
 			return err
 		})
 	b.Queue(`
-		WITH q AS (SELECT websearch_to_tsquery('portal', $1) AS query)
+		WITH q AS (SELECT websearch_to_tsquery('portal', $1) AS query),
+		hits AS (
+			SELECT pr.position_id, pr.revision, p.updated_at, p.id
+			FROM q, position_revisions pr
+			JOIN positions p ON p.id = pr.position_id AND p.revision = pr.revision
+			JOIN rounds r ON r.id = p.round_id
+			WHERE pr.search @@ q.query
+			  AND (p.delegation_id = $3
+			       OR (p.status <> 'draft' AND ($2
+			           OR (r.released_at IS NOT NULL AND EXISTS (
+			                 SELECT 1 FROM delegations vd WHERE vd.id = $3 AND (
+			                   (r.release_audience = 'member_states' AND vd.kind IN ('member_state', 'institution'))
+			                   OR (r.release_audience = 'member_states_partners' AND vd.kind IN ('member_state', 'institution', 'partner'))))))))
+			ORDER BY p.updated_at DESC, p.id DESC
+			LIMIT `+strconv.Itoa(searchLimit)+`
+		)
 		SELECT r.id, r.title, qu.position, d.id, d.code, d.kind, d.name, d.native_name,
 		       coalesce(d.protocol_order, 0), d.footnote, p.status, pr.demo, p.updated_at,
 		       ts_headline('portal', pr.body, q.query, `+headline+`)
-		FROM q, position_revisions pr
-		JOIN positions p ON p.id = pr.position_id AND p.revision = pr.revision
+		FROM hits
+		JOIN position_revisions pr ON pr.position_id = hits.position_id AND pr.revision = hits.revision
+		JOIN positions p ON p.id = pr.position_id
 		JOIN rounds r ON r.id = p.round_id
 		JOIN questions qu ON qu.id = p.question_id
-		JOIN delegations d ON d.id = p.delegation_id
-		WHERE pr.search @@ q.query
-		  AND (p.delegation_id = $3
-		       OR (p.status <> 'draft' AND ($2
-		           OR (r.released_at IS NOT NULL AND EXISTS (
-		                 SELECT 1 FROM delegations vd WHERE vd.id = $3 AND (
-		                   (r.release_audience = 'member_states' AND vd.kind IN ('member_state', 'institution'))
-		                   OR (r.release_audience = 'member_states_partners' AND vd.kind IN ('member_state', 'institution', 'partner'))))))))
-		ORDER BY ts_rank(pr.search, q.query) DESC, p.updated_at DESC
-		LIMIT `+strconv.Itoa(searchLimit), q, seeAll, delegation).
+		JOIN delegations d ON d.id = p.delegation_id, q
+		ORDER BY hits.updated_at DESC, hits.id DESC`, q, seeAll, delegation).
 		Query(func(rows pgx.Rows) error {
 			hits, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ReplyHit, error) {
 				var h ReplyHit
