@@ -15,11 +15,14 @@ import (
 // RoundsView is the list of rounds: every round with its counts for the
 // Presidency and the secretariat; "My consultations" for a delegation.
 type RoundsView struct {
-	SeeAll bool // the Presidency and the secretariat
-	CanRun bool // may open rounds
-	Rows   []RoundRow
-	Notes  []RoundNoteChoice // issued notes with questions, to open a round on
-	Flash  string
+	SeeAll   bool // the Presidency and the secretariat
+	CanRun   bool // may open rounds
+	Rows     []RoundRow
+	Notes    []RoundNoteChoice // issued notes with questions, to open a round on
+	Flash    string
+	Page     int
+	PrevHref string // "" on the first page
+	NextHref string // "" on the last page
 }
 
 // RoundRow is a round in the list.

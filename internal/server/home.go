@@ -69,11 +69,11 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 // every open round for the Presidency and the secretariat (with the count
 // of replies), the delegation's own (with its progress) for delegations.
 func (s *server) openRounds(ctx context.Context, u *dialogue.User) ([]web.HomeRound, error) {
-	rounds, err := s.st.Rounds(ctx, viewerOf(u))
+	now := s.now()
+	rounds, _, err := s.st.FindRounds(ctx, viewerOf(u), store.RoundFilter{OpenAt: now, Limit: 20})
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
 	var out []web.HomeRound
 	for _, rs := range rounds {
 		r := rs.Round

@@ -201,6 +201,12 @@ func agendaViews(items []store.AgendaItem, priorities []dialogue.Priority) []web
 	return out
 }
 
+// How many of the newest rounds and documents the agenda forms offer.
+const (
+	agendaChoiceRounds    = 100
+	agendaChoiceDocuments = 200
+)
+
 // agendaChoices fills the agenda forms' lists: kinds, the documents the
 // secretariat sees (a round's compilation named as such), the rounds and
 // the dialogue's priorities.
@@ -211,9 +217,31 @@ func (s *server) agendaChoices(r *http.Request, v *web.MeetingPageView, prioriti
 	for _, k := range store.AgendaKinds {
 		v.KindOptions = append(v.KindOptions, web.Option{Value: string(k), Label: k.Label()})
 	}
-	rounds, err := s.st.Rounds(ctx, viewer)
+	// The newest rounds and documents, plus whatever an item already links:
+	// a decade of the register would make each item's form megabytes long.
+	rounds, _, err := s.st.FindRounds(ctx, viewer, store.RoundFilter{Limit: agendaChoiceRounds})
 	if err != nil {
 		return err
+	}
+	linkedRounds, linkedDocs := map[string]bool{}, map[string]bool{}
+	for _, it := range v.Agenda {
+		linkedRounds[it.Form.Round], linkedDocs[it.Form.Document] = true, true
+	}
+	for _, rs := range rounds {
+		delete(linkedRounds, strconv.FormatInt(rs.Round.ID, 10))
+	}
+	var older []int64
+	for id := range linkedRounds {
+		if n, err := strconv.ParseInt(id, 10, 64); err == nil && n != 0 {
+			older = append(older, n)
+		}
+	}
+	olderRounds, err := s.st.RoundsByID(ctx, older)
+	if err != nil {
+		return err
+	}
+	for _, rd := range olderRounds {
+		rounds = append(rounds, store.RoundSummary{Round: rd})
 	}
 	compilationOf := map[int64]string{}
 	v.RoundOptions = []web.Option{{Value: "", Label: "None"}}
@@ -228,9 +256,27 @@ func (s *server) agendaChoices(r *http.Request, v *web.MeetingPageView, prioriti
 			compilationOf[rd.CompilationDocumentID] = rd.DocumentRef
 		}
 	}
-	docs, err := s.st.Documents(ctx, store.DocumentFilter{Viewer: viewer})
+	docs, err := s.st.Documents(ctx, store.DocumentFilter{Viewer: viewer, Limit: agendaChoiceDocuments})
 	if err != nil {
 		return err
+	}
+	for _, d := range docs.Documents {
+		delete(linkedDocs, strconv.FormatInt(d.ID, 10))
+	}
+	var extra []int64
+	for id := range linkedDocs {
+		if n, err := strconv.ParseInt(id, 10, 64); err == nil && n != 0 {
+			extra = append(extra, n)
+		}
+	}
+	if len(extra) > 0 {
+		more, err := s.st.DocumentsByID(ctx, viewer, extra)
+		if err != nil {
+			return err
+		}
+		for _, d := range more {
+			docs.Documents = append(docs.Documents, d)
+		}
 	}
 	v.DocumentOptions = []web.Option{{Value: "", Label: "None"}}
 	for _, d := range docs.Documents {

@@ -91,6 +91,8 @@ func (s *server) meetings(w http.ResponseWriter, r *http.Request) error {
 	viewer := viewerOf(u)
 	if form.View == monthView {
 		f.Now = time.Time{} // chronological
+		// The grid's weeks reach into the months around: a week either side.
+		f.From, f.To = month.AddDate(0, 0, -7), month.AddDate(0, 1, 7)
 		ms, err := s.st.VisibleMeetings(ctx, viewer, f)
 		if err != nil {
 			return err
@@ -101,6 +103,9 @@ func (s *server) meetings(w http.ResponseWriter, r *http.Request) error {
 		v.Month = &mv
 		return s.render(w, r, http.StatusOK, web.MeetingsPage(v))
 	}
+	// The list: what is coming, and the past twelve months (earlier
+	// meetings are in the month view), so the page stays short after years.
+	f.From = now.AddDate(-1, 0, 0)
 	ms, err := s.st.VisibleMeetings(ctx, viewer, f)
 	if err != nil {
 		return err

@@ -303,17 +303,30 @@ func roundShorten(s string, n int) string {
 // rounds is "Consultations" for the Presidency and the secretariat (every
 // round with its counts) and "My consultations" for a delegation (its
 // rounds, its deadline, its own status per question; never others' counts).
+// roundsPerPage is the length of a page of the rounds list.
+const roundsPerPage = 50
+
 func (s *server) rounds(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := currentUser(ctx)
 	viewer := viewerOf(u)
 	viewer.SeeAll = auth.Can(u, auth.ReadAllPositions)
-	list, err := s.st.Rounds(ctx, viewer)
+	page := 1
+	if p, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && p > 1 && p <= 100000 {
+		page = p
+	}
+	list, more, err := s.st.FindRounds(ctx, viewer, store.RoundFilter{Limit: roundsPerPage, Offset: (page - 1) * roundsPerPage})
 	if err != nil {
 		return err
 	}
 	now := s.now()
-	v := web.RoundsView{SeeAll: viewer.SeeAll, CanRun: auth.Can(u, auth.RunRounds), Flash: s.sessions.PopString(ctx, sessionFlash)}
+	v := web.RoundsView{SeeAll: viewer.SeeAll, CanRun: auth.Can(u, auth.RunRounds), Flash: s.sessions.PopString(ctx, sessionFlash), Page: page}
+	if page > 1 {
+		v.PrevHref = "/rounds?page=" + strconv.Itoa(page-1)
+	}
+	if more {
+		v.NextHref = "/rounds?page=" + strconv.Itoa(page+1)
+	}
 	ids := make([]int64, len(list))
 	for i, x := range list {
 		ids[i] = x.Round.ID

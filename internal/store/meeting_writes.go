@@ -419,6 +419,12 @@ func (s *Store) VisibleMeetings(ctx context.Context, v dialogue.Viewer, f Meetin
 	if f.Level != "" {
 		where = append(where, "m.level = "+arg(string(f.Level)))
 	}
+	if !f.From.IsZero() {
+		where = append(where, "m.ends_at > "+arg(f.From))
+	}
+	if !f.To.IsZero() {
+		where = append(where, "m.starts_at < "+arg(f.To))
+	}
 	order := " ORDER BY m.starts_at, m.id"
 	if !f.Now.IsZero() {
 		now := arg(f.Now)

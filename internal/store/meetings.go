@@ -21,6 +21,8 @@ type MeetingFilter struct {
 	Now          time.Time
 	UpcomingOnly bool // only meetings ending after Now
 	Limit        int  // 0: no limit
+	// From and To keep the meetings overlapping [From, To); zero: open-ended.
+	From, To time.Time
 }
 
 type meetingRow struct {

@@ -111,8 +111,9 @@ type ConsultableNote struct {
 	Limite    bool
 }
 
-// ConsultableNotes lists the issued notes that put questions to
-// delegations, newest first (for the Presidency and the secretariat).
+// ConsultableNotes lists the 50 newest issued notes that put questions to
+// delegations (for the Presidency and the secretariat): a round is opened
+// on a recent note, and a decade of notes would make the page too long.
 func (s *Store) ConsultableNotes(ctx context.Context) ([]ConsultableNote, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT d.id, d.series, d.number, d.year, d.revision, d.addendum, d.corrigendum, d.subject, d.marking,
@@ -120,7 +121,8 @@ func (s *Store) ConsultableNotes(ctx context.Context) ([]ConsultableNote, error)
 		       (SELECT count(*) FROM rounds r WHERE r.document_id = d.id)
 		FROM documents d
 		WHERE d.status = 'issued' AND EXISTS (SELECT 1 FROM questions q WHERE q.document_id = d.id)
-		ORDER BY d.doc_date DESC, d.id DESC`)
+		ORDER BY d.doc_date DESC, d.id DESC
+		LIMIT 50`)
 	if err != nil {
 		return nil, fmt.Errorf("store: consultable notes: %w", err)
 	}

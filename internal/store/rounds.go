@@ -179,11 +179,39 @@ type RoundSummary struct {
 	Eligible      int // delegations consulted
 }
 
-// Rounds lists rounds newest deadline first: all of them for the
+// RoundFilter narrows FindRounds; zero values mean "any".
+type RoundFilter struct {
+	// OpenAt keeps the rounds accepting replies at that instant: not closed,
+	// opened, and before the deadline (the viewer's extension included; for
+	// those who see all, any delegation's extension).
+	OpenAt time.Time
+	Limit  int // 0: no limit
+	Offset int
+}
+
+// Rounds lists every round the viewer may see (see FindRounds).
+func (s *Store) Rounds(ctx context.Context, v dialogue.Viewer) ([]RoundSummary, error) {
+	list, _, err := s.FindRounds(ctx, v, RoundFilter{})
+	return list, err
+}
+
+// FindRounds lists rounds newest deadline first: all of them for the
 // Presidency and secretariat, else those the viewer's delegation is
 // consulted in. Counts of other delegations' replies are given only to
-// those who see all (sealing).
-func (s *Store) Rounds(ctx context.Context, v dialogue.Viewer) ([]RoundSummary, error) {
+// those who see all (sealing). more tells whether another page follows.
+func (s *Store) FindRounds(ctx context.Context, v dialogue.Viewer, f RoundFilter) (list []RoundSummary, more bool, err error) {
+	var openAt *time.Time
+	if !f.OpenAt.IsZero() {
+		openAt = &f.OpenAt
+	}
+	limit := -1 // LIMIT NULL: all
+	if f.Limit > 0 {
+		limit = f.Limit + 1 // one more tells whether another page follows
+	}
+	var lim *int
+	if limit > 0 {
+		lim = &limit
+	}
 	rows, err := s.pool.Query(ctx, `
 		SELECT `+roundColumns+`,
 		       (SELECT count(*) FROM questions q WHERE q.document_id = r.document_id),
@@ -196,12 +224,17 @@ func (s *Store) Rounds(ctx context.Context, v dialogue.Viewer) ([]RoundSummary, 
 		FROM rounds r
 		JOIN documents d ON d.id = r.document_id
 		LEFT JOIN round_delegations rd ON rd.round_id = r.id AND rd.delegation_id = $2
-		WHERE $1 OR rd.delegation_id IS NOT NULL
-		ORDER BY r.deadline DESC, r.id DESC`, v.SeeAll, v.DelegationID)
+		WHERE ($1 OR rd.delegation_id IS NOT NULL)
+		  AND ($3::timestamptz IS NULL OR (r.closed_at IS NULL AND r.opens_at <= $3 AND (
+		        r.deadline > $3
+		        OR ($1 AND EXISTS (SELECT 1 FROM round_delegations e WHERE e.round_id = r.id AND e.extended_until > $3))
+		        OR rd.extended_until > $3)))
+		ORDER BY r.deadline DESC, r.id DESC
+		LIMIT $4 OFFSET $5`, v.SeeAll, v.DelegationID, openAt, lim, f.Offset)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (RoundSummary, error) {
+	list, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (RoundSummary, error) {
 		var rs RoundSummary
 		var err error
 		rs.Round, err = scanRound(row, &rs.Questions, &rs.ExtendedUntil, &rs.Final, &rs.Drafts, &rs.Eligible)
@@ -210,6 +243,10 @@ func (s *Store) Rounds(ctx context.Context, v dialogue.Viewer) ([]RoundSummary, 
 		}
 		return rs, err
 	})
+	if f.Limit > 0 && len(list) > f.Limit {
+		list, more = list[:f.Limit], true
+	}
+	return list, more, err
 }
 
 // RoundEligible returns the delegations a round consults, protocol order.
@@ -359,4 +396,17 @@ func (s *Store) SaveSummary(ctx context.Context, actor dialogue.Actor, roundID, 
 			Detail: map[string]any{"question": questionID, "version": version}})
 	})
 	return version, err
+}
+
+// RoundsByID returns the given rounds (the caller checks who may see them).
+func (s *Store) RoundsByID(ctx context.Context, ids []int64) ([]dialogue.Round, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+roundColumns+`
+		FROM rounds r JOIN documents d ON d.id = r.document_id WHERE r.id = ANY($1) ORDER BY r.deadline DESC`, ids)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (dialogue.Round, error) { return scanRound(row) })
 }
