@@ -499,50 +499,9 @@ func writeDraftParts(ctx context.Context, tx pgx.Tx, id, revisesID int64, in *Dr
 		               AND r.code = u.code AND r.number IS NOT DISTINCT FROM u.number)
 		FROM unnest($2::text[], $3::int[]) WITH ORDINALITY AS u(code, number, position)`,
 		id, codes, numbers, in.Year, revisesID)
-	ns, bodies := make([]int32, len(in.Footnotes)), make([]string, len(in.Footnotes))
-	for i, f := range in.Footnotes {
-		ns[i], bodies[i] = int32(f.N), f.Body
-	}
-	b.Queue(`DELETE FROM document_footnotes WHERE document_id = $1`, id)
-	b.Queue(`INSERT INTO document_footnotes (document_id, n, body) SELECT $1::bigint, * FROM unnest($2::int[], $3::text[])`,
-		id, ns, bodies)
-	recipients := l.recipients
-	if recipients == nil {
-		recipients = []int64{}
-	}
-	b.Queue(`DELETE FROM document_recipients WHERE document_id = $1 AND NOT (delegation_id = ANY ($2))`, id, recipients)
-	b.Queue(`INSERT INTO document_recipients (document_id, delegation_id) SELECT $1::bigint, unnest($2::bigint[])
-		ON CONFLICT DO NOTHING`, id, recipients)
-
-	n := len(in.Questions)
-	qpos, kinds, prompts := make([]int32, n), make([]string, n), make([]string, n)
-	oq, opos := []int32{}, []int32{}
-	labels, obodies := []string{}, []string{}
-	for i, q := range in.Questions {
-		qpos[i], kinds[i], prompts[i] = int32(i+1), string(q.Kind), q.Prompt
-		for j, o := range q.Options {
-			oq, opos = append(oq, int32(i+1)), append(opos, int32(j+1))
-			labels, obodies = append(labels, o.Label), append(obodies, o.Body)
-		}
-	}
-	b.Queue(`DELETE FROM questions WHERE document_id = $1 AND position > $2`, id, n)
-	b.Queue(`
-		INSERT INTO questions (document_id, position, kind, prompt)
-		SELECT $1::bigint, * FROM unnest($2::int[], $3::text[], $4::text[])
-		ON CONFLICT (document_id, position) DO UPDATE SET kind = EXCLUDED.kind, prompt = EXCLUDED.prompt`,
-		id, qpos, kinds, prompts)
-	b.Queue(`
-		DELETE FROM question_options o USING questions q
-		WHERE q.id = o.question_id AND q.document_id = $1
-		AND (q.position, o.position) NOT IN (SELECT * FROM unnest($2::int[], $3::int[]))`,
-		id, oq, opos)
-	b.Queue(`
-		INSERT INTO question_options (question_id, position, label, body)
-		SELECT q.id, u.position, u.label, u.body
-		FROM unnest($2::int[], $3::int[], $4::text[], $5::text[]) AS u(question, position, label, body)
-		JOIN questions q ON q.document_id = $1 AND q.position = u.question
-		ON CONFLICT (question_id, position) DO UPDATE SET label = EXCLUDED.label, body = EXCLUDED.body`,
-		id, oq, opos, labels, obodies)
+	queueFootnotes(b, id, in.Footnotes)
+	queueRecipients(b, id, l.recipients)
+	queueQuestions(b, id, in.Questions)
 	return tx.SendBatch(ctx, b).Close()
 }
 
