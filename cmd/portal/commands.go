@@ -63,7 +63,9 @@ func migrateCmd(ctx context.Context, cfg config, args []string, stdout io.Writer
 	return nil
 }
 
-func demoCmd(ctx context.Context, cfg config, stdout io.Writer) (err error) {
+// withStore runs fn on the portal's database, migrated to the latest
+// schema, and then closes it (and the private cluster, if it started it).
+func withStore(ctx context.Context, cfg config, fn func(*store.Store) error) (err error) {
 	db, err := openDatabase(ctx, cfg, newLogger(cfg, io.Discard))
 	if err != nil {
 		return err
@@ -77,10 +79,14 @@ func demoCmd(ctx context.Context, cfg config, stdout io.Writer) (err error) {
 		return err
 	}
 	defer st.Close()
-	return loadDemo(ctx, cfg, st, stdout)
+	return fn(st)
 }
 
-func userCmd(ctx context.Context, cfg config, args []string, stdin io.Reader, stdout io.Writer) (err error) {
+func demoCmd(ctx context.Context, cfg config, stdout io.Writer) error {
+	return withStore(ctx, cfg, func(st *store.Store) error { return loadDemo(ctx, cfg, st, stdout) })
+}
+
+func userCmd(ctx context.Context, cfg config, args []string, stdin io.Reader, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "add" {
 		return errors.New("usage: portal user add --email E --name N --role R [--delegation CODE] [--manager] < password")
 	}
@@ -105,22 +111,13 @@ func userCmd(ctx context.Context, cfg config, args []string, stdin io.Reader, st
 		return err
 	}
 
-	db, err := openDatabase(ctx, cfg, newLogger(cfg, io.Discard))
-	if err != nil {
+	var u dialogue.User
+	err = withStore(ctx, cfg, func(st *store.Store) (err error) {
+		u, err = st.CreateUser(ctx, cliActor(), store.NewUser{
+			Email: *email, Name: *name, Role: dialogue.Role(*role),
+			DelegationCode: strings.ToUpper(*delegation), IsManager: *manager, PasswordHash: hash,
+		})
 		return err
-	}
-	defer func() { err = errors.Join(err, db.Close()) }()
-	if err := store.MigrateUp(db.URL); err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, db.URL, 2)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	u, err := st.CreateUser(ctx, cliActor(), store.NewUser{
-		Email: *email, Name: *name, Role: dialogue.Role(*role),
-		DelegationCode: strings.ToUpper(*delegation), IsManager: *manager, PasswordHash: hash,
 	})
 	if err != nil {
 		// Name the flag each message is about.
