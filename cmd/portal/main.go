@@ -23,6 +23,10 @@ const usage = `usage: portal COMMAND [ARGS]
   demo                  load the demo data (idempotent)
   user add              create a user: --email --name --role [--delegation CODE]
                         [--manager]; the password is read from standard input
+  bench-data            fill a bench database with generated years of activity:
+                        [--years 10] [--seed 1] [--first-year Y] [--password P] [--reset]
+  bench                 measure the portal on the bench database (a child
+                        portal, signed-in load, deadline storm; report in bench/)
   devdb ...             the private PostgreSQL cluster (portal devdb for help)
 
 Configuration comes from the environment; see README.md.`
@@ -60,6 +64,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		return demoCmd(ctx, cfg, stdout)
 	case "user":
 		return userCmd(ctx, cfg, args[1:], stdin, stdout)
+	case "bench-data":
+		return benchDataCmd(ctx, cfg, args[1:], stdout)
+	case "bench":
+		return benchCmd(ctx, cfg, args[1:], stdout)
 	case "devdb":
 		return runDevDB(ctx, args[1:])
 	case "help", "-h", "--help":
