@@ -28,7 +28,9 @@ func serve(ctx context.Context, cfg config) (err error) {
 	if err := store.MigrateUp(db.URL); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	st, err := store.Open(ctx, db.URL, 0)
+	// More connections than pgxpool's default (4 on two cores): requests
+	// wait on the database's I/O and locks as well as its CPU.
+	st, err := store.Open(ctx, db.URL, 16)
 	if err != nil {
 		return err
 	}

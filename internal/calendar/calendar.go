@@ -168,7 +168,7 @@ func description(m dialogue.Meeting, byID map[int64]dialogue.Meeting) string {
 	lines = append(lines, "Status: "+m.Status.Label())
 	lines = append(lines, "Brussels time: "+span(m.StartsAt, m.EndsAt, dialogue.Brussels))
 	if m.TimeZone != "" && m.TimeZone != dialogue.Brussels.String() {
-		if loc, err := time.LoadLocation(m.TimeZone); err == nil {
+		if loc, err := dialogue.LoadZone(m.TimeZone); err == nil {
 			lines = append(lines, "Local time ("+m.TimeZone+"): "+span(m.StartsAt, m.EndsAt, loc))
 		}
 	}

@@ -176,7 +176,7 @@ func fitReasons(c candidate, cosi Meeting) []string {
 
 func locationOf(m Meeting) *time.Location {
 	if m.TimeZone != "" {
-		if loc, err := time.LoadLocation(m.TimeZone); err == nil {
+		if loc, err := LoadZone(m.TimeZone); err == nil {
 			return loc
 		}
 	}

@@ -2,6 +2,7 @@ package dialogue
 
 import (
 	"fmt"
+	"sync"
 	"time"
 	_ "time/tzdata" // the zone database travels with the binary
 )
@@ -17,4 +18,21 @@ func mustLoad(name string) *time.Location {
 		panic(fmt.Sprintf("dialogue: time zone %s: %v", name, err))
 	}
 	return loc
+}
+
+// zones caches loaded time zones: time.LoadLocation reads and parses the
+// zone data on every call, and a calendar feed asks once per meeting.
+var zones sync.Map // name → *time.Location
+
+// LoadZone is time.LoadLocation with a cache.
+func LoadZone(name string) (*time.Location, error) {
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	zones.Store(name, loc)
+	return loc, nil
 }

@@ -40,7 +40,9 @@ func (s *server) calendarFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	viewer := viewerOf(&u)
-	ms, err := s.st.VisibleMeetings(ctx, viewer, store.MeetingFilter{})
+	// The feed: the past twelve months and everything ahead. Calendar
+	// applications poll it; a decade of meetings would be sent each time.
+	ms, err := s.st.VisibleMeetings(ctx, viewer, store.MeetingFilter{From: s.now().AddDate(-1, 0, 0)})
 	if err != nil {
 		s.feedFailed(w, r, err)
 		return

@@ -41,8 +41,10 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 	case auth.Can(u, auth.ManageUsers):
 		v.Role = "secretariat"
 		if auth.Can(u, auth.EditMeetings) {
-			// Each dialogue's cadence, from every meeting (one query).
-			all, err := s.st.VisibleMeetings(ctx, viewer, store.MeetingFilter{})
+			// Each dialogue's cadence for last year and the years ahead:
+			// the meetings from 1 January of last year (one query).
+			from := time.Date(s.now().In(dialogue.Brussels).Year()-1, time.January, 1, 0, 0, 0, 0, dialogue.Brussels)
+			all, err := s.st.VisibleMeetings(ctx, viewer, store.MeetingFilter{From: from})
 			if err != nil {
 				return err
 			}

@@ -163,7 +163,7 @@ func meetingInputOf(f web.MeetingForm) (store.MeetingInput, dialogue.FieldErrors
 		Status: dialogue.MeetingStatus(f.Status), CancelReason: f.CancelReason, Note: f.Note}
 	loc := dialogue.Brussels
 	if f.TimeZone != "" && f.TimeZone != "Local" {
-		if l, err := time.LoadLocation(f.TimeZone); err == nil {
+		if l, err := dialogue.LoadZone(f.TimeZone); err == nil {
 			loc = l
 		}
 	}
@@ -195,7 +195,7 @@ func parseLocalTime(s string, loc *time.Location, field, what string, fe dialogu
 // meetingFormFrom is the edit form of a saved meeting.
 func (s *server) meetingFormFrom(ctx context.Context, m dialogue.Meeting) web.MeetingForm {
 	loc := dialogue.Brussels
-	if l, err := time.LoadLocation(m.TimeZone); err == nil && m.TimeZone != "" {
+	if l, err := dialogue.LoadZone(m.TimeZone); err == nil && m.TimeZone != "" {
 		loc = l
 	}
 	f := web.MeetingForm{ID: m.ID, Version: m.Version, Level: string(m.Level), Title: m.Title,

@@ -81,7 +81,7 @@ func slotView(sl dialogue.Slot) web.SlotView {
 		Start: sl.Start.UTC().Format(time.RFC3339), End: sl.End.UTC().Format(time.RFC3339), COSIID: sl.COSI.ID,
 		Button: "Plan on " + sl.Start.In(dialogue.Brussels).Format("Mon 2 Jan 2006, 15:04")}
 	if sl.COSI.TimeZone != "" && sl.COSI.TimeZone != dialogue.Brussels.String() {
-		if loc, err := time.LoadLocation(sl.COSI.TimeZone); err == nil {
+		if loc, err := dialogue.LoadZone(sl.COSI.TimeZone); err == nil {
 			if local := meetingTime(sl.Start, sl.End, loc); local != sv.When {
 				sv.Local = local
 			}

@@ -81,7 +81,7 @@ func meetingView(m dialogue.Meeting, dialogues map[int64]dialogue.Dialogue, b2b 
 		Demo:         m.Demo,
 	}
 	if m.TimeZone != "" && m.TimeZone != dialogue.Brussels.String() {
-		if loc, err := time.LoadLocation(m.TimeZone); err == nil {
+		if loc, err := dialogue.LoadZone(m.TimeZone); err == nil {
 			if local := meetingTime(m.StartsAt, m.EndsAt, loc); local != v.When {
 				v.Local = local
 			}
