@@ -220,6 +220,7 @@ type MinutesView struct {
 type MinutesForm struct {
 	Body        string
 	BaseVersion int
+	BaseSaved   string // when the base version was last saved (RFC 3339), to tell two editors apart
 	Note        string // what saving does: edit in place, or start a correction
 	Conflict    string
 	Errors      dialogue.FieldErrors

@@ -418,7 +418,7 @@ func minutesForm(vs []store.MinutesVersion) web.MinutesForm {
 		return web.MinutesForm{Note: "Saving creates version 1 as a draft, which only the secretariat and the Presidency see."}
 	}
 	latest := vs[0]
-	f := web.MinutesForm{Body: latest.Body, BaseVersion: latest.Version}
+	f := web.MinutesForm{Body: latest.Body, BaseVersion: latest.Version, BaseSaved: latest.UpdatedAt.Format(time.RFC3339Nano)}
 	switch latest.Status {
 	case store.MinutesFinal:
 		f.Note = fmt.Sprintf("Version %d is final and locked: saving starts version %d as a draft correction.", latest.Version, latest.Version+1)

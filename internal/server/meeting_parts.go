@@ -277,11 +277,12 @@ func (s *server) saveMinutes(w http.ResponseWriter, r *http.Request) error {
 	}
 	body := r.PostFormValue("body")
 	base, _ := strconv.Atoi(r.PostFormValue("base_version"))
+	baseSaved, _ := time.Parse(time.RFC3339Nano, r.PostFormValue("base_saved"))
 	var version int
 	if strings.TrimSpace(body) == "" {
 		err = dialogue.FieldError("body", "Write the minutes before saving them.")
 	} else {
-		version, err = s.st.SaveMinutes(r.Context(), actorOf(r), id, base, body)
+		version, err = s.st.SaveMinutes(r.Context(), actorOf(r), id, base, baseSaved, body)
 	}
 	fe := formErrors(err)
 	if fe != nil || dialogue.KindOf(err) == dialogue.KindConflict {

@@ -1138,7 +1138,11 @@ func (s *Store) Minutes(ctx context.Context, meetingID int64) ([]MinutesVersion,
 // version is a draft or circulated, it is edited in place; once it is final
 // it is locked, and saving starts version+1 as a draft (a correction). A
 // save on any other base is a conflict. It returns the version written.
-func (s *Store) SaveMinutes(ctx context.Context, actor dialogue.Actor, meetingID int64, baseVersion int, body string) (int, error) {
+//
+// baseSavedAt is when the base version was last saved, as the editor read
+// it: a draft is edited in place, so two editors of the same version are
+// told apart by it, and the second save is a conflict, not an overwrite.
+func (s *Store) SaveMinutes(ctx context.Context, actor dialogue.Actor, meetingID int64, baseVersion int, baseSavedAt time.Time, body string) (int, error) {
 	body = strings.TrimSpace(body)
 	if len(body) > 200000 {
 		return 0, dialogue.FieldError("body", "Minutes are limited to 200,000 characters.")
@@ -1150,12 +1154,13 @@ func (s *Store) SaveMinutes(ctx context.Context, actor dialogue.Actor, meetingID
 		}
 		var latest int
 		var status MinutesStatus
-		err := tx.QueryRow(ctx, `SELECT version, status FROM minutes WHERE meeting_id = $1 ORDER BY version DESC LIMIT 1`,
-			meetingID).Scan(&latest, &status)
+		var savedAt time.Time
+		err := tx.QueryRow(ctx, `SELECT version, status, updated_at FROM minutes WHERE meeting_id = $1 ORDER BY version DESC LIMIT 1`,
+			meetingID).Scan(&latest, &status, &savedAt)
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return err
 		}
-		if baseVersion != latest {
+		if baseVersion != latest || (latest != 0 && status != MinutesFinal && !savedAt.Equal(baseSavedAt)) {
 			return dialogue.Errorf(dialogue.KindConflict,
 				"The minutes were changed by someone else since you opened them (now version %d): reload them; your text is kept below.", latest)
 		}

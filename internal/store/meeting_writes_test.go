@@ -634,7 +634,17 @@ func TestAgenda(t *testing.T) {
 func TestMinutesLifecycle(t *testing.T) {
 	f := newMWFixture(t)
 	m := f.meeting(t, dialogue.LevelSOM, "SOM", time.Now().Add(-48*time.Hour))
-	save := func(base int, body string) (int, error) { return f.st.SaveMinutes(f.ctx, f.sec, m, base, body) }
+	// save edits on top of the latest version as it is now (its save time).
+	latestSaved := func() time.Time {
+		ms, _ := f.st.Minutes(f.ctx, m)
+		if len(ms) == 0 {
+			return time.Time{}
+		}
+		return ms[0].UpdatedAt
+	}
+	save := func(base int, body string) (int, error) {
+		return f.st.SaveMinutes(f.ctx, f.sec, m, base, latestSaved(), body)
+	}
 	versions := func() []store.MinutesVersion {
 		t.Helper()
 		vs, err := f.st.Minutes(f.ctx, m)
@@ -692,7 +702,7 @@ func TestMinutesLifecycle(t *testing.T) {
 		t.Errorf("second correction: %d, %v", v, err)
 	}
 	wantKind(t, "no minutes", f.st.SetMinutesStatus(f.ctx, f.sec, f.meeting(t, dialogue.LevelSOM, "other", time.Now()), 1, store.MinutesCirculated), dialogue.KindNotFound)
-	_, err = f.st.SaveMinutes(f.ctx, f.sec, 999999, 0, "x")
+	_, err = f.st.SaveMinutes(f.ctx, f.sec, 999999, 0, time.Time{}, "x")
 	wantKind(t, "no meeting", err, dialogue.KindNotFound)
 
 	if got := actions(f.audit(t, "meeting.minutes_")); !slices.Equal(got, []string{
@@ -1104,5 +1114,28 @@ func TestConcurrentMeetingEdits(t *testing.T) {
 	}
 	if h, err := f.st.MeetingHistory(f.ctx, id); err != nil || len(h) != 1 || f.one(t, id).Version != 2 {
 		t.Errorf("history %d entries (%v), version %d", len(h), err, f.one(t, id).Version)
+	}
+}
+
+// Two editors open the same draft of the minutes: the first save goes
+// through, the second is a conflict and changes nothing.
+func TestMinutesTwoEditorsOfOneDraft(t *testing.T) {
+	f := newMWFixture(t)
+	m := f.meeting(t, dialogue.LevelSOM, "SOM", time.Now().Add(-48*time.Hour))
+	v, err := f.st.SaveMinutes(f.ctx, f.sec, m, 0, time.Time{}, "First draft.")
+	if err != nil || v != 1 {
+		t.Fatalf("first save: %d %v", v, err)
+	}
+	ms, _ := f.st.Minutes(f.ctx, m)
+	opened := ms[0].UpdatedAt // both editors open version 1 as saved now
+	if _, err := f.st.SaveMinutes(f.ctx, f.sec, m, 1, opened, "Anna's edit."); err != nil {
+		t.Fatalf("Anna's save: %v", err)
+	}
+	if _, err := f.st.SaveMinutes(f.ctx, f.sec, m, 1, opened, "Bruno's edit."); dialogue.KindOf(err) != dialogue.KindConflict {
+		t.Fatalf("Bruno's save on the same opened draft: %v, want a conflict", err)
+	}
+	ms, _ = f.st.Minutes(f.ctx, m)
+	if len(ms) != 1 || ms[0].Body != "Anna's edit." {
+		t.Fatalf("minutes after the conflict: %+v", ms)
 	}
 }
