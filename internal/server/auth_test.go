@@ -9,8 +9,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dialogue-secretariat/portal/internal/dialogue"
+	"github.com/dialogue-secretariat/portal/internal/server"
 	"github.com/dialogue-secretariat/portal/internal/store"
 )
 
@@ -192,3 +194,17 @@ func TestLoginRedirectsOnlyWithinThePortal(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Behind https, the session cookie is Secure (and still HttpOnly, Lax).
+func TestSessionCookieSecureBehindHTTPS(t *testing.T) {
+	_, st := demoServerRaw(t)
+	h := server.New(server.Config{BaseURL: "https://portal.example", Now: func() time.Time { return fixedNow }}, st)
+	u := addUser(t, st, dialogue.RolePresidency, "", false)
+	c, rec := login(t, h, u.Email, testPassword)
+	if c == nil {
+		t.Fatalf("sign in: %d", rec.Code)
+	}
+	if !c.Secure || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
+		t.Fatalf("cookie %+v: want Secure, HttpOnly, SameSite=Lax", c)
+	}
+}
