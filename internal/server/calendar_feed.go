@@ -121,9 +121,7 @@ func (s *server) renewCalendar(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.st.RenewCalendarToken(ctx, actorOf(r), currentUser(ctx).ID); err != nil {
 		return err
 	}
-	s.sessions.Put(ctx, sessionFlash, "Your calendar has a new address; the old one no longer works. Subscribe to the new one in your calendar application.")
-	http.Redirect(w, r, "/account/calendar", http.StatusSeeOther)
-	return nil
+	return s.flashTo(w, r, "/account/calendar", "Your calendar has a new address; the old one no longer works. Subscribe to the new one in your calendar application.")
 }
 
 func (s *server) revokeCalendar(w http.ResponseWriter, r *http.Request) error {
@@ -131,7 +129,5 @@ func (s *server) revokeCalendar(w http.ResponseWriter, r *http.Request) error {
 	if err := s.st.RevokeCalendarToken(ctx, actorOf(r), currentUser(ctx).ID); err != nil {
 		return err
 	}
-	s.sessions.Put(ctx, sessionFlash, "Your calendar feed is switched off: its address no longer works.")
-	http.Redirect(w, r, "/account/calendar", http.StatusSeeOther)
-	return nil
+	return s.flashTo(w, r, "/account/calendar", "Your calendar feed is switched off: its address no longer works.")
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -123,47 +124,51 @@ func (s *server) document(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || id < 1 {
 		return dialogue.ErrNotFound
 	}
-	ctx := r.Context()
-	// The store answers "not found" for a document the user may not see
-	// (drafts included, outside the Presidency and the secretariat).
-	viewer := viewerOf(currentUser(ctx))
-	doc, err := s.st.Document(ctx, viewer, id)
+	v, err := s.documentView(r.Context(), viewerOf(currentUser(r.Context())), id)
 	if err != nil {
 		return err
+	}
+	return s.render(w, r, http.StatusOK, web.DocumentPage(v))
+}
+
+// documentView lays out a document like the Council's note, for the
+// register and the drafting preview alike. The store answers "not found"
+// for a document the viewer may not see (drafts included, outside the
+// Presidency and the secretariat), and links only documents the viewer
+// may see too.
+func (s *server) documentView(ctx context.Context, viewer dialogue.Viewer, id int64) (web.DocumentView, error) {
+	doc, err := s.st.Document(ctx, viewer, id)
+	if err != nil {
+		return web.DocumentView{}, err
 	}
 	related, err := s.st.DocumentsByID(ctx, viewer, nonZero(doc.PreviousDocumentID, doc.RevisesID))
 	if err != nil {
-		return err
+		return web.DocumentView{}, err
 	}
-	v := web.DocumentView{
-		Doc:       doc,
-		BodyMD:    documentBody(doc),
-		Reference: doc.Reference(),
-		Date:      longDate(doc.Date),
-		Audience:  doc.Audience.Label(),
-	}
+	v := web.DocumentView{Doc: doc, BodyMD: documentBody(doc), Reference: doc.Reference(), Date: longDate(doc.Date),
+		Audience: doc.Audience.Label()}
 	if doc.Audience == dialogue.AudienceWorkingParty && doc.WorkingParty != "" {
 		v.Audience = "Working party " + doc.WorkingParty
 	}
 	if doc.OnDate != nil {
 		v.OnDate = longDate(*doc.OnDate)
 	}
-	if d, ok := related[doc.PreviousDocumentID]; ok && d.Status == dialogue.DocumentIssued {
+	if d, ok := related[doc.PreviousDocumentID]; ok {
 		v.Previous = &web.Link{Href: documentHref(d.ID), Text: d.Reference() + ": " + d.Subject}
 	}
-	if d, ok := related[doc.RevisesID]; ok && d.Status == dialogue.DocumentIssued {
+	if d, ok := related[doc.RevisesID]; ok {
 		v.Revises = &web.Link{Href: documentHref(d.ID), Text: d.Reference() + ": " + d.Subject}
 	}
 	if doc.DialogueID != 0 {
 		dialogues, err := s.st.Dialogues(ctx)
 		if err != nil {
-			return err
+			return web.DocumentView{}, err
 		}
 		if d, ok := dialoguesByID(dialogues)[doc.DialogueID]; ok {
 			v.Dialogue = &web.Link{Href: dialogueHref(d.Code), Text: d.Name}
 		}
 	}
-	return s.render(w, r, http.StatusOK, web.DocumentPage(v))
+	return v, nil
 }
 
 func nonZero(ids ...int64) []int64 {

@@ -113,9 +113,7 @@ func (s *server) createDraft(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.sessions.Put(r.Context(), sessionFlash, "Draft saved. Preview it in the Council layout before issuing it.")
-	http.Redirect(w, r, draftHref(id, "edit"), http.StatusSeeOther)
-	return nil
+	return s.flashTo(w, r, draftHref(id, "edit"), "Draft saved. Preview it in the Council layout before issuing it.")
 }
 
 // draftID reads the {id} of the URL; a malformed one is "not found".
@@ -187,9 +185,7 @@ func (s *server) updateDraft(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		return err
 	}
-	s.sessions.Put(ctx, sessionFlash, "Changes saved.")
-	http.Redirect(w, r, draftHref(id, "edit"), http.StatusSeeOther)
-	return nil
+	return s.flashTo(w, r, draftHref(id, "edit"), "Changes saved.")
 }
 
 // renderDraftConflict shows the user's form beside the current version.
@@ -262,39 +258,11 @@ func (s *server) previewDraft(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) renderPreview(w http.ResponseWriter, r *http.Request, id int64, status int, b web.DraftBanner) error {
-	ctx := r.Context()
-	viewer := viewerOf(currentUser(ctx))
-	doc, err := s.st.Document(ctx, viewer, id)
+	v, err := s.documentView(r.Context(), viewerOf(currentUser(r.Context())), id)
 	if err != nil {
 		return err
 	}
-	related, err := s.st.DocumentsByID(ctx, viewer, nonZero(doc.PreviousDocumentID, doc.RevisesID))
-	if err != nil {
-		return err
-	}
-	v := web.DocumentView{Doc: doc, BodyMD: documentBody(doc), Reference: doc.Reference(), Date: longDate(doc.Date),
-		Audience: doc.Audience.Label()}
-	if doc.Audience == dialogue.AudienceWorkingParty && doc.WorkingParty != "" {
-		v.Audience = "Working party " + doc.WorkingParty
-	}
-	if doc.OnDate != nil {
-		v.OnDate = longDate(*doc.OnDate)
-	}
-	if d, ok := related[doc.PreviousDocumentID]; ok {
-		v.Previous = &web.Link{Href: documentHref(d.ID), Text: d.Reference() + ": " + d.Subject}
-	}
-	if d, ok := related[doc.RevisesID]; ok {
-		v.Revises = &web.Link{Href: documentHref(d.ID), Text: d.Reference() + ": " + d.Subject}
-	}
-	if doc.DialogueID != 0 {
-		dialogues, err := s.st.Dialogues(ctx)
-		if err != nil {
-			return err
-		}
-		if d, ok := dialoguesByID(dialogues)[doc.DialogueID]; ok {
-			v.Dialogue = &web.Link{Href: dialogueHref(d.Code), Text: d.Name}
-		}
-	}
+	doc := v.Doc
 	b.ID, b.Version, b.Reference = id, doc.Version, doc.Reference()
 	b.Issued = doc.Status == dialogue.DocumentIssued
 	b.EditHref, b.IssueHref = draftHref(id, "edit"), draftHref(id, "issue")
@@ -330,9 +298,7 @@ func (s *server) issueDraft(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.sessions.Put(ctx, sessionFlash, ref.String()+" is issued: it is in the register for its audience.")
-	http.Redirect(w, r, draftHref(id, "preview"), http.StatusSeeOther)
-	return nil
+	return s.flashTo(w, r, draftHref(id, "preview"), ref.String()+" is issued: it is in the register for its audience.")
 }
 
 // reviseDocument starts the REV of an issued document (or continues the one
@@ -351,9 +317,7 @@ func (s *server) reviseDocument(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.sessions.Put(ctx, sessionFlash, "This is the REV in the making: it keeps the number of what it revises, repeats its codes, and is issued like any draft.")
-	http.Redirect(w, r, draftHref(revID, "edit"), http.StatusSeeOther)
-	return nil
+	return s.flashTo(w, r, draftHref(revID, "edit"), "This is the REV in the making: it keeps the number of what it revises, repeats its codes, and is issued like any draft.")
 }
 
 // ---------------------------------------------------------------- the form

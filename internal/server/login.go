@@ -249,9 +249,7 @@ func (s *server) reset(w http.ResponseWriter, r *http.Request) error {
 	if err := s.sessions.Destroy(ctx); err != nil {
 		return err
 	}
-	s.sessions.Put(ctx, sessionFlash, "Your password is set. Sign in with it.")
-	http.Redirect(w, r, "/login", http.StatusSeeOther)
-	return nil
+	return s.flashTo(w, r, "/login", "Your password is set. Sign in with it.")
 }
 
 func (s *server) resetGone(w http.ResponseWriter, r *http.Request, err error) error {

@@ -49,9 +49,7 @@ func (s *server) createMeeting(w http.ResponseWriter, r *http.Request) error {
 	if err := s.drawInvitations(ctx, r, id); err != nil {
 		return err
 	}
-	s.sessions.Put(ctx, sessionFlash, "The meeting is scheduled, with the dialogue's default invitation list. Build its agenda below.")
-	http.Redirect(w, r, meetingHref(id), http.StatusSeeOther)
-	return nil
+	return s.flashTo(w, r, meetingHref(id), "The meeting is scheduled, with the dialogue's default invitation list. Build its agenda below.")
 }
 
 // drawInvitations draws up a new meeting's invitation list from the
@@ -111,9 +109,7 @@ func (s *server) updateMeeting(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return err
 	}
-	s.sessions.Put(ctx, sessionFlash, "Changes saved. The meeting's history keeps the version before them.")
-	http.Redirect(w, r, meetingHref(id), http.StatusSeeOther)
-	return nil
+	return s.flashTo(w, r, meetingHref(id), "Changes saved. The meeting's history keeps the version before them.")
 }
 
 // errorMessage is a domain error's message for the user.

@@ -20,9 +20,7 @@ import (
 
 // done records a message for the next page and goes back to the meeting.
 func (s *server) done(w http.ResponseWriter, r *http.Request, meetingID int64, anchor, msg string) error {
-	s.sessions.Put(r.Context(), sessionFlash, msg)
-	http.Redirect(w, r, meetingHref(meetingID)+"#"+anchor, http.StatusSeeOther)
-	return nil
+	return s.flashTo(w, r, meetingHref(meetingID)+"#"+anchor, msg)
 }
 
 // ---------------------------------------------------------------- invitations
@@ -201,11 +199,7 @@ func (s *server) agendaItemID(r *http.Request, meetingID int64) (int64, error) {
 }
 
 func (s *server) updateAgendaItem(w http.ResponseWriter, r *http.Request) error {
-	id, err := urlMeetingID(r)
-	if err != nil {
-		return err
-	}
-	itemID, err := s.agendaItemID(r, id)
+	id, itemID, err := s.urlAgendaItem(r)
 	if err != nil {
 		return err
 	}
@@ -231,12 +225,18 @@ func (s *server) updateAgendaItem(w http.ResponseWriter, r *http.Request) error 
 	return s.done(w, r, id, "item-"+strconv.FormatInt(itemID, 10), "The agenda item is saved.")
 }
 
-func (s *server) moveAgendaItem(w http.ResponseWriter, r *http.Request) error {
-	id, err := urlMeetingID(r)
-	if err != nil {
-		return err
+// urlAgendaItem reads the meeting and one of its agenda items from the URL
+// (an item of another meeting is not found).
+func (s *server) urlAgendaItem(r *http.Request) (meetingID, itemID int64, err error) {
+	if meetingID, err = urlMeetingID(r); err != nil {
+		return 0, 0, err
 	}
-	itemID, err := s.agendaItemID(r, id)
+	itemID, err = s.agendaItemID(r, meetingID)
+	return meetingID, itemID, err
+}
+
+func (s *server) moveAgendaItem(w http.ResponseWriter, r *http.Request) error {
+	id, itemID, err := s.urlAgendaItem(r)
 	if err != nil {
 		return err
 	}
@@ -254,11 +254,7 @@ func (s *server) moveAgendaItem(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) deleteAgendaItem(w http.ResponseWriter, r *http.Request) error {
-	id, err := urlMeetingID(r)
-	if err != nil {
-		return err
-	}
-	itemID, err := s.agendaItemID(r, id)
+	id, itemID, err := s.urlAgendaItem(r)
 	if err != nil {
 		return err
 	}
@@ -392,7 +388,5 @@ func (s *server) setActionPointStatus(w http.ResponseWriter, r *http.Request) er
 	if next == "" {
 		next = "/meetings"
 	}
-	s.sessions.Put(r.Context(), sessionFlash, "The action point is now "+strings.ToLower(status.Label())+".")
-	http.Redirect(w, r, localPath(next), http.StatusSeeOther)
-	return nil
+	return s.flashTo(w, r, localPath(next), "The action point is now "+strings.ToLower(status.Label())+".")
 }

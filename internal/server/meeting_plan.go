@@ -261,9 +261,7 @@ func (s *server) planMeeting(w http.ResponseWriter, r *http.Request) error {
 	if err := s.drawInvitations(ctx, r, id); err != nil {
 		return err
 	}
-	s.sessions.Put(ctx, sessionFlash, "The meeting is planned "+chosen.Relation+" the COSI meeting, with the dialogue's default invitation list. Check its details and build its agenda.")
-	http.Redirect(w, r, meetingHref(id), http.StatusSeeOther)
-	return nil
+	return s.flashTo(w, r, meetingHref(id), "The meeting is planned "+chosen.Relation+" the COSI meeting, with the dialogue's default invitation list. Check its details and build its agenda.")
 }
 
 func (s *server) renderPlan(w http.ResponseWriter, r *http.Request, status int, v web.PlanView) error {

@@ -498,10 +498,8 @@ func (s *server) createRound(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.sessions.Put(r.Context(), sessionFlash, "The round is set up: the delegations chosen can reply from "+
+	return s.flashTo(w, r, "/rounds/"+strconv.FormatInt(id, 10), "The round is set up: the delegations chosen can reply from "+
 		dialogue.FormatInstant(nr.OpensAt)+" until "+dialogue.FormatInstant(nr.Deadline)+" (Brussels time).")
-	http.Redirect(w, r, "/rounds/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
-	return nil
 }
 
 // ---------------------------------------------------------------- the round page
@@ -736,9 +734,7 @@ func (s *server) saveReply(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	msg := fmt.Sprintf("Question %d: your delegation's reply was %s (revision %d).", q.Position, positionSavedLabels[p.Status], p.Revision)
-	s.sessions.Put(r.Context(), sessionFlash, msg)
-	http.Redirect(w, r, sc.href("")+"#q-"+strconv.Itoa(q.Position), http.StatusSeeOther)
-	return nil
+	return s.flashTo(w, r, sc.href("")+"#q-"+strconv.Itoa(q.Position), msg)
 }
 
 // ---------------------------------------------------------------- the Presidency's actions
@@ -771,9 +767,7 @@ func (s *server) extendRound(w http.ResponseWriter, r *http.Request) error {
 		form.Errors = fe
 		return s.renderRound(w, r, http.StatusUnprocessableEntity, sc, roundForms{ext: form})
 	}
-	s.sessions.Put(r.Context(), sessionFlash, "Deadline extended for "+e.Delegation.Name+" until "+dialogue.FormatInstant(until)+".")
-	http.Redirect(w, r, sc.href("#delegations"), http.StatusSeeOther)
-	return nil
+	return s.flashTo(w, r, sc.href("#delegations"), "Deadline extended for "+e.Delegation.Name+" until "+dialogue.FormatInstant(until)+".")
 }
 
 // recordProxy records a reply received outside the portal on a
@@ -846,9 +840,7 @@ func (s *server) recordProxy(w http.ResponseWriter, r *http.Request) error {
 	if p.Late {
 		msg += " It is flagged late: the delegation's deadline had passed."
 	}
-	s.sessions.Put(r.Context(), sessionFlash, msg)
-	http.Redirect(w, r, sc.href("#proxy"), http.StatusSeeOther)
-	return nil
+	return s.flashTo(w, r, sc.href("#proxy"), msg)
 }
 
 func (s *server) releaseRound(w http.ResponseWriter, r *http.Request) error {
@@ -866,9 +858,7 @@ func (s *server) releaseRound(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.sessions.Put(r.Context(), sessionFlash, "The replies are released to: "+audience.Label()+".")
-	http.Redirect(w, r, sc.href("#release"), http.StatusSeeOther)
-	return nil
+	return s.flashTo(w, r, sc.href("#release"), "The replies are released to: "+audience.Label()+".")
 }
 
 func (s *server) closeRound(w http.ResponseWriter, r *http.Request) error {
@@ -879,9 +869,7 @@ func (s *server) closeRound(w http.ResponseWriter, r *http.Request) error {
 	if err := s.st.CloseRound(r.Context(), actorOf(r), sc.round.ID); err != nil {
 		return err
 	}
-	s.sessions.Put(r.Context(), sessionFlash, "The round is closed: everything in it is now read-only.")
-	http.Redirect(w, r, sc.href(""), http.StatusSeeOther)
-	return nil
+	return s.flashTo(w, r, sc.href(""), "The round is closed: everything in it is now read-only.")
 }
 
 // ---------------------------------------------------------------- matrix
@@ -1059,9 +1047,7 @@ func (s *server) saveSummary(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.sessions.Put(r.Context(), sessionFlash, fmt.Sprintf("The summary of question %d is saved.", q.Position))
-	http.Redirect(w, r, sc.href("/compilation")+"#q-"+strconv.Itoa(q.Position), http.StatusSeeOther)
-	return nil
+	return s.flashTo(w, r, sc.href("/compilation")+"#q-"+strconv.Itoa(q.Position), fmt.Sprintf("The summary of question %d is saved.", q.Position))
 }
 
 // issueCompilation issues the compilation as a Council document
@@ -1097,9 +1083,7 @@ func (s *server) issueCompilation(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	s.sessions.Put(r.Context(), sessionFlash, "The compilation is issued.")
-	http.Redirect(w, r, "/documents/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
-	return nil
+	return s.flashTo(w, r, "/documents/"+strconv.FormatInt(id, 10), "The compilation is issued.")
 }
 
 // compilationMarkdown writes the compilation as the body of a Council

@@ -199,6 +199,14 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	return nil
 }
 
+// flashTo ends a successful form: the message is shown once on the page
+// the browser is sent to (post, redirect, get: a reload sends nothing again).
+func (s *server) flashTo(w http.ResponseWriter, r *http.Request, href, msg string) error {
+	s.sessions.Put(r.Context(), sessionFlash, msg)
+	http.Redirect(w, r, href, http.StatusSeeOther)
+	return nil
+}
+
 // today is the current day in Brussels.
 func (s *server) today() time.Time { return s.now().In(dialogue.Brussels) }
 
