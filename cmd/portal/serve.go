@@ -69,7 +69,7 @@ func serve(ctx context.Context, cfg config) (err error) {
 	log.Info("portal listening", "url", cfg.BaseURL, "addr", ln.Addr().String())
 	fmt.Printf("\n  Dialogue Secretariat Portal: %s  (Ctrl-C to stop)\n\n", cfg.BaseURL)
 
-	go sweepSessions(ctx, st, log)
+	go sweepSessions(ctx, st.Sessions(cfg.SessionIdle), log)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -91,7 +91,7 @@ func serve(ctx context.Context, cfg config) (err error) {
 
 // sweepSessions deletes expired sessions every ten minutes, so that the
 // sessions table does not grow with every visit.
-func sweepSessions(ctx context.Context, st *store.Store, log *slog.Logger) {
+func sweepSessions(ctx context.Context, ss store.SessionStore, log *slog.Logger) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
 	for {
@@ -99,7 +99,7 @@ func sweepSessions(ctx context.Context, st *store.Store, log *slog.Logger) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if n, err := st.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
+			if n, err := ss.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
 				log.Warn("deleting expired sessions", "err", err)
 			} else if n > 0 {
 				log.Debug("expired sessions deleted", "count", n)

@@ -28,7 +28,8 @@ const (
 func newSessionManager(cfg Config, store scs.Store) *scs.SessionManager {
 	sm := scs.New()
 	sm.Store = store
-	sm.IdleTimeout = cfg.SessionIdle
+	// The idle timeout is the store's (store.SessionStore): scs's own
+	// rewrites the session at every request.
 	sm.Lifetime = cfg.SessionLifetime
 	sm.Cookie.Name = "portal_session"
 	sm.Cookie.HttpOnly = true

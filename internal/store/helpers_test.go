@@ -24,3 +24,14 @@ func execErr(url, sql string, args ...any) error {
 	_, err = c.Exec(ctx, sql, args...)
 	return err
 }
+
+// queryRow reads one row on its own connection, as exec writes.
+func queryRow(url, sql string, dest ...any) error {
+	ctx := context.Background()
+	c, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer c.Close(ctx)
+	return c.QueryRow(ctx, sql).Scan(dest...)
+}

@@ -120,8 +120,8 @@ func TestPasswordResetIsOneTime(t *testing.T) {
 
 func TestSessionStore(t *testing.T) {
 	ctx := context.Background()
-	st, _ := dbtest.Store(t)
-	ss := st.Sessions()
+	st, url := dbtest.Store(t)
+	ss := st.Sessions(time.Hour)
 	if err := ss.CommitCtx(ctx, "tok", []byte("data"), time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
@@ -130,15 +130,53 @@ func TestSessionStore(t *testing.T) {
 	}
 	_ = ss.CommitCtx(ctx, "old", []byte("x"), time.Now().Add(-time.Second))
 	if _, ok, _ := ss.FindCtx(ctx, "old"); ok {
-		t.Fatal("an expired session was found")
+		t.Fatal("a session past its lifetime was found")
 	}
-	if n, err := st.DeleteExpiredSessions(ctx); err != nil || n != 1 {
-		t.Fatalf("DeleteExpiredSessions = %d, %v", n, err)
+	_ = ss.CommitCtx(ctx, "idle", []byte("y"), time.Now().Add(time.Hour))
+	exec(t, url, `UPDATE sessions SET last_seen = now() - interval '61 minutes' WHERE token = 'idle'`)
+	if _, ok, _ := ss.FindCtx(ctx, "idle"); ok {
+		t.Fatal("a session idle longer than the idle timeout was found")
+	}
+	if n, err := ss.DeleteExpired(ctx); err != nil || n != 2 {
+		t.Fatalf("DeleteExpired = %d, %v; want the expired and the idle session", n, err)
 	}
 	if err := ss.DeleteCtx(ctx, "tok"); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok, _ := ss.FindCtx(ctx, "tok"); ok {
 		t.Fatal("a deleted session was found")
+	}
+}
+
+// A page view reads its session and marks it seen at most once a minute:
+// the idle timeout holds without a write per request.
+func TestSessionStoreTouchesLastSeen(t *testing.T) {
+	ctx := context.Background()
+	st, url := dbtest.Store(t)
+	ss := st.Sessions(time.Hour)
+	if err := ss.CommitCtx(ctx, "tok", []byte("data"), time.Now().Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	idleFor := func() time.Duration {
+		t.Helper()
+		var secs float64
+		if err := queryRow(url, `SELECT extract(epoch FROM now() - last_seen) FROM sessions WHERE token = 'tok'`, &secs); err != nil {
+			t.Fatal(err)
+		}
+		return time.Duration(secs * float64(time.Second))
+	}
+	exec(t, url, `UPDATE sessions SET last_seen = now() - interval '30 seconds' WHERE token = 'tok'`)
+	if _, ok, err := ss.FindCtx(ctx, "tok"); !ok || err != nil {
+		t.Fatalf("find: %v %v", ok, err)
+	}
+	if d := idleFor(); d < 29*time.Second {
+		t.Fatalf("last_seen rewritten after 30 s (now %s ago); want it left for a minute", d)
+	}
+	exec(t, url, `UPDATE sessions SET last_seen = now() - interval '50 minutes' WHERE token = 'tok'`)
+	if _, ok, err := ss.FindCtx(ctx, "tok"); !ok || err != nil {
+		t.Fatalf("find: %v %v", ok, err)
+	}
+	if d := idleFor(); d > 10*time.Second {
+		t.Fatalf("last_seen %s ago after a request; want it marked now", d)
 	}
 }

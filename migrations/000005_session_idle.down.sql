@@ -1,0 +1,2 @@
+DROP INDEX sessions_last_seen_idx;
+ALTER TABLE sessions DROP COLUMN last_seen;
