@@ -59,7 +59,11 @@ type roundScope struct {
 	own      *dialogue.Eligible // the viewer's delegation, when consulted
 	// othersVisible: the viewer may read other delegations' final replies.
 	othersVisible bool
-	note          dialogue.Document // the note, with its questions
+	// What the round pages show of the note: its subject, whether it is
+	// LIMITE, and the questions put.
+	noteSubject string
+	limite      bool
+	questions   []dialogue.Question
 }
 
 // ownID is the viewer's delegation (0 for the Presidency and secretariat).
@@ -81,12 +85,14 @@ func (s *server) loadRound(r *http.Request) (roundScope, error) {
 	ctx := r.Context()
 	u := currentUser(ctx)
 	sc := roundScope{user: u, seeAll: auth.Can(u, auth.ReadAllPositions)}
-	if sc.round, err = s.st.Round(ctx, id); err != nil {
+	// The note is read whoever asks: a delegation consulted is put its
+	// questions, even if the note itself was not distributed to it.
+	rd, err := s.st.RoundDetail(ctx, id)
+	if err != nil {
 		return sc, err
 	}
-	if sc.eligible, err = s.st.RoundEligible(ctx, id); err != nil {
-		return sc, err
-	}
+	sc.round, sc.eligible, sc.questions = rd.Round, rd.Eligible, rd.Questions
+	sc.noteSubject, sc.limite = rd.NoteSubject, rd.NoteMarking.IsLimite()
 	var kind dialogue.DelegationKind
 	if !sc.seeAll {
 		for i := range sc.eligible {
@@ -100,10 +106,7 @@ func (s *server) loadRound(r *http.Request) (roundScope, error) {
 		kind = sc.own.Delegation.Kind
 	}
 	sc.othersVisible = sc.round.RepliesVisible(sc.seeAll, kind)
-	// The note is read whoever asks: a delegation consulted is put its
-	// questions, even if the note itself was not distributed to it.
-	sc.note, err = s.st.Document(ctx, dialogue.Viewer{SeeAll: true}, sc.round.DocumentID)
-	return sc, err
+	return sc, nil
 }
 
 // visiblePositions are the replies the viewer may read: everyone's for the
@@ -140,7 +143,7 @@ func (sc roundScope) visibleDelegations() []dialogue.Delegation {
 }
 
 func (sc roundScope) question(id int64) (dialogue.Question, bool) {
-	for _, q := range sc.note.Questions {
+	for _, q := range sc.questions {
 		if q.ID == id {
 			return q, true
 		}
@@ -535,8 +538,8 @@ func (s *server) renderRound(w http.ResponseWriter, r *http.Request, status int,
 	if err != nil {
 		return err
 	}
-	v := web.RoundView{ID: rd.ID, Title: rd.Title, Note: rd.DocumentRef, NoteSubject: sc.note.Subject, NoteHref: noteHref,
-		Limite: sc.note.Marking.IsLimite(), Demo: rd.Demo, State: state.Label(), StateKey: string(state),
+	v := web.RoundView{ID: rd.ID, Title: rd.Title, Note: rd.DocumentRef, NoteSubject: sc.noteSubject, NoteHref: noteHref,
+		Limite: sc.limite, Demo: rd.Demo, State: state.Label(), StateKey: string(state),
 		Opens: dialogue.FormatInstant(rd.OpensAt), OpensISO: roundISO(rd.OpensAt),
 		Deadline: dialogue.FormatInstant(rd.Deadline), DeadlineISO: roundISO(rd.Deadline),
 		Audience: rd.ReleaseAudience.Label(), Flash: s.sessions.PopString(ctx, sessionFlash),
@@ -581,7 +584,7 @@ func (s *server) renderRound(w http.ResponseWriter, r *http.Request, status int,
 	for _, p := range positions {
 		current[p.QuestionID] = p
 	}
-	for _, q := range sc.note.Questions {
+	for _, q := range sc.questions {
 		qv := roundQuestionView(sc, q)
 		if p, ok := current[q.ID]; ok {
 			rv := positionView(p, q)
@@ -622,7 +625,7 @@ func (s *server) roundManageView(v *web.RoundView, sc roundScope, f roundForms) 
 		{Href: sc.href("/export.csv"), Text: "Export as CSV (spreadsheet)"},
 		{Href: sc.href("/export.json"), Text: "Export as JSON"},
 	}
-	for _, q := range sc.note.Questions {
+	for _, q := range sc.questions {
 		v.Questions = append(v.Questions, roundQuestionView(sc, q))
 		v.QuestionOpts = append(v.QuestionOpts, web.Option{Value: strconv.FormatInt(q.ID, 10), Label: "Question " + strconv.Itoa(q.Position)})
 		if len(q.Options) > 0 {
@@ -716,7 +719,7 @@ func (s *server) saveReply(w http.ResponseWriter, r *http.Request) error {
 			tried = "Save"
 		}
 		return s.render(w, r, http.StatusConflict, web.RoundConflictPage(web.RoundConflictView{
-			RoundTitle: sc.round.Title, RoundHref: sc.href(""), Note: sc.round.DocumentRef, Limite: sc.note.Marking.IsLimite(),
+			RoundTitle: sc.round.Title, RoundHref: sc.href(""), Note: sc.round.DocumentRef, Limite: sc.limite,
 			Question: qv, Current: positionView(ce.Current, q), Tried: tried}))
 	case dialogue.KindOf(err) == dialogue.KindDeadline:
 		var de *dialogue.Error
@@ -882,12 +885,13 @@ func (s *server) roundMatrix(w http.ResponseWriter, r *http.Request) error {
 	if !sc.seeAll {
 		return dialogue.ErrNotFound
 	}
-	positions, err := s.st.RoundPositions(r.Context(), sc.round.ID, 0)
+	// Who replied, and how: the matrix shows no reply text.
+	positions, err := s.st.RoundCells(r.Context(), sc.round.ID)
 	if err != nil {
 		return err
 	}
-	m := dialogue.BuildMatrix(sc.note.Questions, sc.visibleDelegations(), positions)
-	v := web.RoundMatrixView{Title: sc.round.Title, Note: sc.round.DocumentRef, RoundHref: sc.href(""), Limite: sc.note.Marking.IsLimite(),
+	m := dialogue.BuildMatrix(sc.questions, sc.visibleDelegations(), positions)
+	v := web.RoundMatrixView{Title: sc.round.Title, Note: sc.round.DocumentRef, RoundHref: sc.href(""), Limite: sc.limite,
 		State: strings.ToLower(sc.round.StateAt(s.now()).Label()), Questions: m.Questions, NotReplied: m.NotReplied,
 		Links: []web.Link{{Href: sc.href("/compilation"), Text: "Compilation"}, {Href: sc.href("/export.csv"), Text: "Export as CSV"},
 			{Href: sc.href("/export.json"), Text: "Export as JSON"}}}
@@ -925,7 +929,7 @@ func (s *server) compileRound(ctx context.Context, sc roundScope) (compilationDa
 		bodies[q] = x.Body
 	}
 	d := compilationData{summaries: sums, positions: map[int64]dialogue.Position{},
-		compilation: dialogue.BuildCompilation(sc.note.Questions, sc.visibleDelegations(), positions, bodies)}
+		compilation: dialogue.BuildCompilation(sc.questions, sc.visibleDelegations(), positions, bodies)}
 	for _, p := range positions {
 		d.positions[p.ID] = p
 	}
@@ -962,8 +966,8 @@ func (s *server) renderCompilation(w http.ResponseWriter, r *http.Request, statu
 	}
 	rd := sc.round
 	canRun := auth.Can(sc.user, auth.RunRounds)
-	v := web.RoundCompilationView{Title: rd.Title, Note: rd.DocumentRef, NoteSubject: sc.note.Subject, NoteHref: noteHref,
-		RoundHref: sc.href(""), Limite: sc.note.Marking.IsLimite(), Date: longDate(s.now().In(dialogue.Brussels)),
+	v := web.RoundCompilationView{Title: rd.Title, Note: rd.DocumentRef, NoteSubject: sc.noteSubject, NoteHref: noteHref,
+		RoundHref: sc.href(""), Limite: sc.limite, Date: longDate(s.now().In(dialogue.Brussels)),
 		Consulted: len(sc.eligible), Issued: compiled, Issue: f.issue, Message: f.message,
 		Flash:   s.sessions.PopString(ctx, sessionFlash),
 		CanEdit: canRun && rd.CompilationDocumentID == 0,
@@ -1196,8 +1200,8 @@ func (s *server) roundExportRows(ctx context.Context, sc roundScope) ([]roundExp
 		byKey[[2]int64{positions[i].QuestionID, positions[i].DelegationID}] = &positions[i]
 	}
 	ds := sc.visibleDelegations()
-	rows := make([]roundExportRow, 0, len(ds)*len(sc.note.Questions))
-	for _, q := range sc.note.Questions {
+	rows := make([]roundExportRow, 0, len(ds)*len(sc.questions))
+	for _, q := range sc.questions {
 		for _, d := range ds {
 			rows = append(rows, roundExportRow{Question: q, Delegation: d, Position: byKey[[2]int64{q.ID, d.ID}]})
 		}
@@ -1330,7 +1334,7 @@ func (s *server) roundJSON(w http.ResponseWriter, r *http.Request) error {
 	}
 	rd := sc.round
 	in := func(t time.Time) time.Time { return t.In(dialogue.Brussels) }
-	doc := roundExportDoc{Scope: "all", Round: roundExportRound{ID: rd.ID, Title: rd.Title, Note: rd.DocumentRef, NoteSubject: sc.note.Subject,
+	doc := roundExportDoc{Scope: "all", Round: roundExportRound{ID: rd.ID, Title: rd.Title, Note: rd.DocumentRef, NoteSubject: sc.noteSubject,
 		OpensAt: in(rd.OpensAt), Deadline: in(rd.Deadline), State: string(rd.StateAt(s.now())), ReleaseAudience: string(rd.ReleaseAudience)},
 		Questions: []roundExportQuestion{}, Replies: []roundExportReply{}}
 	if !sc.othersVisible {
@@ -1345,7 +1349,7 @@ func (s *server) roundJSON(w http.ResponseWriter, r *http.Request) error {
 	} else if compiled != nil {
 		doc.Round.Compilation = compiled.Text
 	}
-	for _, q := range sc.note.Questions {
+	for _, q := range sc.questions {
 		eq := roundExportQuestion{ID: q.ID, Number: q.Position, Kind: string(q.Kind), Prompt: q.Prompt}
 		for _, o := range q.Options {
 			eq.Options = append(eq.Options, roundExportOption{ID: o.ID, Label: o.Label, Body: o.Body})

@@ -78,21 +78,25 @@ func (s *Store) SavePosition(ctx context.Context, actor dialogue.Actor, p Positi
 		if p.OptionID != 0 {
 			optionID = &p.OptionID
 		}
+		var proxy *string
+		if p.ProxySource != "" {
+			proxy = &p.ProxySource
+		}
 		if p.BaseRevision == 0 {
 			err = tx.QueryRow(ctx, `
-				INSERT INTO positions (round_id, question_id, delegation_id, revision, status, option_id, body, late)
-				VALUES ($1, $2, $3, 1, $4, $5, $6, $7)
+				INSERT INTO positions (round_id, question_id, delegation_id, revision, status, option_id, body, late, proxy_source)
+				VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8)
 				ON CONFLICT (round_id, question_id, delegation_id) DO NOTHING
 				RETURNING id, revision, updated_at`,
-				p.RoundID, p.QuestionID, p.DelegationID, p.Status, optionID, p.Body, late).
+				p.RoundID, p.QuestionID, p.DelegationID, p.Status, optionID, p.Body, late, proxy).
 				Scan(&out.ID, &out.Revision, &out.UpdatedAt)
 		} else {
 			err = tx.QueryRow(ctx, `
 				UPDATE positions SET revision = revision + 1, status = $5, option_id = $6, body = $7,
-				       late = $8, updated_at = now()
+				       late = $8, proxy_source = $9, updated_at = now()
 				WHERE round_id = $1 AND question_id = $2 AND delegation_id = $3 AND revision = $4
 				RETURNING id, revision, updated_at`,
-				p.RoundID, p.QuestionID, p.DelegationID, p.BaseRevision, p.Status, optionID, p.Body, late).
+				p.RoundID, p.QuestionID, p.DelegationID, p.BaseRevision, p.Status, optionID, p.Body, late, proxy).
 				Scan(&out.ID, &out.Revision, &out.UpdatedAt)
 		}
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -109,10 +113,6 @@ func (s *Store) SavePosition(ctx context.Context, actor dialogue.Actor, p Positi
 		var author *int64
 		if actor.UserID != 0 {
 			author = &actor.UserID
-		}
-		var proxy *string
-		if p.ProxySource != "" {
-			proxy = &p.ProxySource
 		}
 		if _, err := tx.Exec(ctx, `
 			INSERT INTO position_revisions (position_id, revision, status, option_id, body, late, author_id, proxy_source)

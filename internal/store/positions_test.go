@@ -254,3 +254,51 @@ func TestConcurrentSubmitsAtTheDeadline(t *testing.T) {
 		t.Fatalf("%d revisions stored at or after the deadline", after)
 	}
 }
+
+// RoundCells (the matrix) says what RoundPositions says of each reply's
+// state, including a reply first recorded by the secretariat and then
+// revised by the delegation itself (no longer "received outside").
+func TestRoundCellsFollowTheLatestRevision(t *testing.T) {
+	f := newRoundFixture(t, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	ctx := context.Background()
+	if _, err := f.save(0, "draft"); err != nil {
+		t.Fatal(err)
+	}
+	proxy := store.PositionSave{RoundID: f.round, QuestionID: f.text, DelegationID: f.fr,
+		Status: dialogue.PositionSubmitted, Body: "by letter", ProxySource: "letter"}
+	if _, err := f.st.SavePosition(ctx, dialogue.Actor{Name: "secretariat"}, proxy); err != nil {
+		t.Fatal(err)
+	}
+	check := func(wantFRProxy bool) {
+		t.Helper()
+		full, err := f.st.RoundPositions(ctx, f.round, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cells, err := f.st.RoundCells(ctx, f.round)
+		if err != nil || len(cells) != len(full) || len(cells) != 2 {
+			t.Fatalf("cells %d, positions %d: %v", len(cells), len(full), err)
+		}
+		byID := map[int64]dialogue.Position{}
+		for _, p := range full {
+			byID[p.ID] = p
+		}
+		for _, c := range cells {
+			p := byID[c.ID]
+			if c.QuestionID != p.QuestionID || c.DelegationID != p.DelegationID || c.Revision != p.Revision ||
+				c.Status != p.Status || c.Late != p.Late || c.ProxySource != p.ProxySource || c.Body != "" {
+				t.Fatalf("cell %+v\nposition %+v", c, p)
+			}
+			if c.DelegationID == f.fr && (c.ProxySource != "") != wantFRProxy {
+				t.Fatalf("FR cell proxy %q, want proxy %v", c.ProxySource, wantFRProxy)
+			}
+		}
+	}
+	check(true)
+	own := proxy
+	own.ProxySource, own.BaseRevision, own.Body = "", 1, "our own words"
+	if _, err := f.st.SavePosition(ctx, dialogue.Actor{Name: "delegate fr"}, own); err != nil {
+		t.Fatal(err)
+	}
+	check(false)
+}

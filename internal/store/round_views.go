@@ -42,18 +42,23 @@ func (s *Store) RoundQuestions(ctx context.Context, roundIDs []int64) (map[int64
 		return nil, fmt.Errorf("store: round questions: %w", err)
 	}
 	for _, x := range list {
-		qs := out[x.RoundID]
-		if n := len(qs); n == 0 || qs[n-1].ID != x.ID {
-			qs = append(qs, dialogue.Question{ID: x.ID, Position: x.Position, Kind: dialogue.QuestionKind(x.Kind), Prompt: x.Prompt})
-		}
-		if x.OptionID != nil {
-			last := &qs[len(qs)-1]
-			last.Options = append(last.Options, dialogue.Option{
-				ID: *x.OptionID, Position: *x.OptionPosition, Label: *x.OptionLabel, Body: *x.OptionBody})
-		}
-		out[x.RoundID] = qs
+		out[x.RoundID] = appendQuestionRow(out[x.RoundID], x.questionOptionRow)
 	}
 	return out, nil
+}
+
+// appendQuestionRow adds one row of questions left-joined to their options
+// (ordered by question, then option) to qs.
+func appendQuestionRow(qs []dialogue.Question, x questionOptionRow) []dialogue.Question {
+	if n := len(qs); n == 0 || qs[n-1].ID != x.ID {
+		qs = append(qs, dialogue.Question{ID: x.ID, Position: x.Position, Kind: dialogue.QuestionKind(x.Kind), Prompt: x.Prompt})
+	}
+	if x.OptionID != nil {
+		last := &qs[len(qs)-1]
+		last.Options = append(last.Options, dialogue.Option{
+			ID: *x.OptionID, Position: *x.OptionPosition, Label: *x.OptionLabel, Body: *x.OptionBody})
+	}
+	return qs
 }
 
 // DelegationPositions returns the latest revision of one delegation's

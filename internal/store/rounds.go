@@ -251,14 +251,21 @@ func (s *Store) FindRounds(ctx context.Context, v dialogue.Viewer, f RoundFilter
 
 // RoundEligible returns the delegations a round consults, protocol order.
 func (s *Store) RoundEligible(ctx context.Context, roundID int64) ([]dialogue.Eligible, error) {
-	rows, err := s.pool.Query(ctx, `
-		SELECT d.id, d.code, d.kind, d.name, d.native_name, coalesce(d.protocol_order, 0), d.footnote,
-		       rd.extended_until, rd.extension_reason
-		FROM round_delegations rd JOIN delegations d ON d.id = rd.delegation_id
-		WHERE rd.round_id = $1`, roundID)
+	rows, err := s.pool.Query(ctx, eligibleQuery, roundID)
 	if err != nil {
 		return nil, err
 	}
+	return collectEligible(rows)
+}
+
+const eligibleQuery = `
+	SELECT d.id, d.code, d.kind, d.name, d.native_name, coalesce(d.protocol_order, 0), d.footnote,
+	       rd.extended_until, rd.extension_reason
+	FROM round_delegations rd JOIN delegations d ON d.id = rd.delegation_id
+	WHERE rd.round_id = $1`
+
+// collectEligible reads eligibleQuery's rows, in protocol order.
+func collectEligible(rows pgx.Rows) ([]dialogue.Eligible, error) {
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (dialogue.Eligible, error) {
 		var e dialogue.Eligible
 		d := &e.Delegation
@@ -293,6 +300,70 @@ func (s *Store) RoundPositions(ctx context.Context, roundID, delegationID int64)
 		return nil, err
 	}
 	return pgx.CollectRows(rows, scanPosition)
+}
+
+// RoundCells returns the latest state of every reply in a round without
+// its text: what the reply matrix shows (status, revision, late, received
+// outside the portal), read from positions alone. Sealing is the caller's
+// duty, as for RoundPositions.
+func (s *Store) RoundCells(ctx context.Context, roundID int64) ([]dialogue.Position, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT id, question_id, delegation_id, revision, status, late, coalesce(proxy_source, '')
+		FROM positions WHERE round_id = $1`, roundID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (dialogue.Position, error) {
+		p := dialogue.Position{RoundID: roundID}
+		err := row.Scan(&p.ID, &p.QuestionID, &p.DelegationID, &p.Revision, &p.Status, &p.Late, &p.ProxySource)
+		return p, err
+	})
+}
+
+// RoundDetail is a round with what its pages need of its note (subject,
+// marking, the questions put) and the delegations consulted.
+type RoundDetail struct {
+	Round       dialogue.Round
+	NoteSubject string
+	NoteMarking dialogue.Marking
+	Questions   []dialogue.Question
+	Eligible    []dialogue.Eligible // protocol order
+}
+
+// RoundDetail reads a round for its pages in one round trip (the caller
+// checks who may see it). The note's body, which can run to 100 KB, is
+// not read: the round pages show its questions only.
+func (s *Store) RoundDetail(ctx context.Context, id int64) (RoundDetail, error) {
+	var rd RoundDetail
+	var b pgx.Batch
+	b.Queue(`SELECT `+roundColumns+`, d.subject, d.marking
+		FROM rounds r JOIN documents d ON d.id = r.document_id WHERE r.id = $1`, id).
+		QueryRow(func(row pgx.Row) error {
+			var err error
+			rd.Round, err = scanRound(row, &rd.NoteSubject, &rd.NoteMarking)
+			return notFound(err, "round")
+		})
+	b.Queue(eligibleQuery, id).Query(func(rows pgx.Rows) error {
+		var err error
+		rd.Eligible, err = collectEligible(rows)
+		return err
+	})
+	b.Queue(`
+		SELECT q.id, q.position, q.kind, q.prompt,
+		       o.id AS option_id, o.position AS option_position, o.label AS option_label, o.body AS option_body
+		FROM rounds r
+		JOIN questions q ON q.document_id = r.document_id
+		LEFT JOIN question_options o ON o.question_id = q.id
+		WHERE r.id = $1
+		ORDER BY q.position, o.position`, id).Query(func(rows pgx.Rows) error {
+		list, err := pgx.CollectRows(rows, pgx.RowToStructByName[questionOptionRow])
+		for _, x := range list {
+			rd.Questions = appendQuestionRow(rd.Questions, x)
+		}
+		return err
+	})
+	err := s.pool.SendBatch(ctx, &b).Close()
+	return rd, err
 }
 
 // PositionHistory returns every revision of one delegation's reply to one

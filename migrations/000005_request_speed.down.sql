@@ -1,2 +1,3 @@
+ALTER TABLE positions DROP COLUMN proxy_source;
 DROP INDEX sessions_last_seen_idx;
 ALTER TABLE sessions DROP COLUMN last_seen;

@@ -1,0 +1,15 @@
+-- A session's idle timeout is kept by the store (last_seen) rather than by
+-- rewriting the whole session on every request: a page view reads its
+-- session and touches last_seen at most once a minute. expiry remains the
+-- absolute end of the session (its lifetime).
+ALTER TABLE sessions ADD COLUMN last_seen timestamptz NOT NULL DEFAULT now();
+CREATE INDEX sessions_last_seen_idx ON sessions (last_seen);
+
+-- The positions row carries its latest revision (for fast matrices): how a
+-- reply received outside the portal came in is part of it, so that the
+-- reply matrix reads positions alone.
+ALTER TABLE positions ADD COLUMN proxy_source text
+    CHECK (proxy_source IN ('email', 'note_verbale', 'letter', 'meeting'));
+UPDATE positions p SET proxy_source = pr.proxy_source
+FROM position_revisions pr
+WHERE pr.position_id = p.id AND pr.revision = p.revision AND pr.proxy_source IS NOT NULL;
