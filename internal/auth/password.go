@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 
 	"golang.org/x/crypto/argon2"
@@ -24,6 +25,19 @@ const (
 	saltLen      = 16
 )
 
+// hashSlots bounds how many hashes run at once. A hash is CPU- and
+// memory-bound: more at once than there are cores only adds argonMemory per
+// waiting sign-in (a hundred people signing in at the same moment would
+// otherwise take ~2 GiB), so the others queue here for a few milliseconds.
+var hashSlots = make(chan struct{}, runtime.NumCPU())
+
+// idKey is argon2.IDKey within a hash slot.
+func idKey(password, salt []byte, time, memory uint32, threads uint8, keyLen uint32) []byte {
+	hashSlots <- struct{}{}
+	defer func() { <-hashSlots }()
+	return argon2.IDKey(password, salt, time, memory, threads, keyLen)
+}
+
 // MinPasswordLength is the shortest password accepted.
 const MinPasswordLength = 12
 
@@ -37,7 +51,7 @@ func HashPassword(password string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	key := idKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
 		argon2.Version, argonMemory, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
@@ -69,7 +83,7 @@ func CheckPassword(hash, password string) error {
 	if err != nil {
 		return fmt.Errorf("auth: bad hash: %w", err)
 	}
-	got := argon2.IDKey([]byte(password), salt, iterations, memory, threads, uint32(len(want)))
+	got := idKey([]byte(password), salt, iterations, memory, threads, uint32(len(want)))
 	if subtle.ConstantTimeCompare(got, want) != 1 {
 		return ErrMismatch
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestHashAndCheckPassword(t *testing.T) {
@@ -37,5 +38,31 @@ func TestValidatePassword(t *testing.T) {
 	}
 	if msg := ValidatePassword("twelve chars"); msg != "" {
 		t.Errorf("a 12-character password was refused: %s", msg)
+	}
+}
+
+// With every hash slot taken, a sign-in waits for one to free rather than
+// allocating its own argon2 memory alongside.
+func TestHashesWaitForAFreeSlot(t *testing.T) {
+	hash, err := HashPassword("correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range cap(hashSlots) {
+		hashSlots <- struct{}{}
+	}
+	done := make(chan error)
+	go func() { done <- CheckPassword(hash, "correct horse battery") }()
+	select {
+	case err := <-done:
+		t.Fatalf("a hash ran with every slot taken (err %v)", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	<-hashSlots // one slot frees
+	if err := <-done; err != nil {
+		t.Fatalf("after a slot freed: %v", err)
+	}
+	for range cap(hashSlots) - 1 {
+		<-hashSlots
 	}
 }
