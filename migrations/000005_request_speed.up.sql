@@ -4,6 +4,10 @@
 -- absolute end of the session (its lifetime).
 ALTER TABLE sessions ADD COLUMN last_seen timestamptz NOT NULL DEFAULT now();
 CREATE INDEX sessions_last_seen_idx ON sessions (last_seen);
+-- Whose session it is, so that reading the session and its user is one
+-- statement (the data stays scs's encoded map, which holds the same id).
+ALTER TABLE sessions ADD COLUMN user_id bigint REFERENCES users (id) ON DELETE CASCADE;
+CREATE INDEX sessions_user_idx ON sessions (user_id);
 
 -- The positions row carries its latest revision (for fast matrices): how a
 -- reply received outside the portal came in is part of it, so that the

@@ -69,7 +69,7 @@ func serve(ctx context.Context, cfg config) (err error) {
 	log.Info("portal listening", "url", cfg.BaseURL, "addr", ln.Addr().String())
 	fmt.Printf("\n  Dialogue Secretariat Portal: %s  (Ctrl-C to stop)\n\n", cfg.BaseURL)
 
-	go sweepSessions(ctx, st.Sessions(cfg.SessionIdle), log)
+	go sweepSessions(ctx, st.Sessions(cfg.SessionIdle, nil), log) // it only deletes
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/dialogue-secretariat/portal/internal/auth"
 	"github.com/dialogue-secretariat/portal/internal/dialogue"
+	"github.com/dialogue-secretariat/portal/internal/store"
 	"github.com/dialogue-secretariat/portal/web"
 )
 
@@ -76,6 +77,36 @@ func actorOf(r *http.Request) dialogue.Actor {
 	return a
 }
 
+// sessionUserOf reads the signed-in user's id from a session's encoded
+// data, for the session store to keep beside it (0: nobody signed in).
+func sessionUserOf(data []byte) int64 {
+	_, values, err := scs.GobCodec{}.Decode(data)
+	if err != nil {
+		return 0
+	}
+	id, _ := values[sessionUserID].(int64)
+	return id
+}
+
+// withSessionUser lets the session store hand over the session's user,
+// read with the session in one statement (see loadUser).
+func withSessionUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, _ := store.WithSessionUser(r.Context())
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// sessionUser is the user read with the session, when it is the one the
+// session names; otherwise (a session saved before the store kept its
+// user, say) the user is read by id.
+func (s *server) sessionUser(ctx context.Context, id int64) (dialogue.User, error) {
+	if su, ok := store.SessionUserOf(ctx); ok && su.Found && su.User.ID == id {
+		return su.User, nil
+	}
+	return s.st.UserByID(ctx, id)
+}
+
 // loadUser puts the signed-in user in the request's context. A user who was
 // disabled (or deleted) since signing in is signed out here, at the next
 // request; a user whose rights changed gets a new session token.
@@ -87,7 +118,7 @@ func (s *server) loadUser(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		u, err := s.st.UserByID(ctx, id)
+		u, err := s.sessionUser(ctx, id)
 		if err != nil && dialogue.KindOf(err) != dialogue.KindNotFound {
 			s.fail(w, r, err)
 			return

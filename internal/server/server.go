@@ -84,7 +84,7 @@ type server struct {
 func New(cfg Config, st *store.Store) http.Handler {
 	cfg.defaults()
 	s := &server{log: cfg.Log, now: cfg.Now, st: st, baseURL: cfg.BaseURL,
-		sessions: newSessionManager(cfg, st.Sessions(cfg.SessionIdle)), limits: newLoginLimits(cfg)}
+		sessions: newSessionManager(cfg, st.Sessions(cfg.SessionIdle, sessionUserOf)), limits: newLoginLimits(cfg)}
 	s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.fail(w, r, err) }
 
 	// Cross-origin protection for every state-changing request: a POST from
@@ -117,7 +117,7 @@ func New(cfg Config, st *store.Store) http.Handler {
 	r.Get("/calendar/{token}", s.calendarFeed)
 
 	r.Group(func(r chi.Router) {
-		r.Use(s.sessions.LoadAndSave, s.loadUser)
+		r.Use(withSessionUser, s.sessions.LoadAndSave, s.loadUser)
 		r.Get("/login", s.page(s.loginForm))
 		r.Post("/login", s.page(s.login))
 		r.Get("/reset/{token}", s.page(s.resetForm))

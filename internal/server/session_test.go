@@ -35,6 +35,11 @@ func TestSessionIdleTimeoutWithoutWritePerRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close(ctx)
+	// The session row names its user, so that the user is read with it.
+	var owner int64
+	if err := c.QueryRow(ctx, `SELECT user_id FROM sessions WHERE user_id IS NOT NULL`).Scan(&owner); err != nil || owner != be.user.ID {
+		t.Fatalf("session's user_id = %d (%v), want %d", owner, err, be.user.ID)
+	}
 	// The default idle timeout is two hours.
 	if _, err := c.Exec(ctx, `UPDATE sessions SET last_seen = now() - interval '121 minutes'`); err != nil {
 		t.Fatal(err)

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/dialogue-secretariat/portal/internal/dialogue"
 )
 
 // touchEvery is how stale last_seen may grow before a request refreshes
@@ -19,13 +21,49 @@ const touchEvery = time.Minute
 // not used for idle is not found, and expired rows are swept by
 // DeleteExpiredSessions.
 type SessionStore struct {
-	s    *Store
-	idle time.Duration
+	s      *Store
+	idle   time.Duration
+	userOf func(data []byte) int64
 }
 
 // Sessions returns the session store backed by this database; a session
-// unused for idle is over (0: no idle timeout).
-func (s *Store) Sessions(idle time.Duration) SessionStore { return SessionStore{s, idle} }
+// unused for idle is over (0: no idle timeout). userOf reads the signed-in
+// user's id (0: none) from a session's encoded data: the store keeps it
+// beside the data, so that FindCtx can read the user with the session.
+func (s *Store) Sessions(idle time.Duration, userOf func(data []byte) int64) SessionStore {
+	return SessionStore{s, idle, userOf}
+}
+
+// SessionUser receives, from FindCtx, the user a session belongs to, read
+// in the same statement as the session (see WithSessionUser).
+type SessionUser struct {
+	User  dialogue.User
+	Found bool // the session is signed in and its user exists
+}
+
+type sessionUserKey struct{}
+
+// WithSessionUser returns a context in which FindCtx fills the returned
+// SessionUser: the caller then needs no second query for the user.
+func WithSessionUser(ctx context.Context) (context.Context, *SessionUser) {
+	su := &SessionUser{}
+	return context.WithValue(ctx, sessionUserKey{}, su), su
+}
+
+// SessionUserOf returns the SessionUser of a context made by
+// WithSessionUser.
+func SessionUserOf(ctx context.Context) (*SessionUser, bool) {
+	su, ok := ctx.Value(sessionUserKey{}).(*SessionUser)
+	return su, ok
+}
+
+// sessionUserColumns are userColumns for a user who may be absent (an
+// anonymous session): id 0 then, and no NULL for scanUser to trip on.
+const sessionUserColumns = `
+	coalesce(u.id, 0), coalesce(u.email, ''), coalesce(u.name, ''), coalesce(u.role, ''),
+	coalesce(u.delegation_id, 0), coalesce(u.is_manager, false),
+	u.disabled_at IS NOT NULL, coalesce(u.created_at, to_timestamp(0)),
+	coalesce(d.code, ''), coalesce(d.kind, ''), coalesce(d.name, ''), coalesce(d.footnote, '')`
 
 // idleLimit is the idle timeout (a century when there is none).
 func (ss SessionStore) idleLimit() time.Duration {
@@ -35,32 +73,49 @@ func (ss SessionStore) idleLimit() time.Duration {
 	return ss.idle
 }
 
-// FindCtx reads a live session and, in the same statement, marks it seen
-// when it was last marked more than touchEvery ago.
+// FindCtx reads a live session and its user (see WithSessionUser) and, in
+// the same statement, marks it seen when it was last marked more than
+// touchEvery ago.
 func (ss SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	var b []byte
-	err := ss.s.pool.QueryRow(ctx, `
+	u, err := scanUser(ss.s.pool.QueryRow(ctx, `
 		WITH live AS (
-			SELECT token, data, last_seen FROM sessions
+			SELECT token, data, user_id, last_seen FROM sessions
 			WHERE token = $1 AND expiry > now() AND last_seen > now() - make_interval(secs => $2)
 		), touched AS (
 			UPDATE sessions s SET last_seen = now() FROM live
 			WHERE s.token = live.token AND live.last_seen < now() - make_interval(secs => $3)
 		)
-		SELECT data FROM live`, token, ss.idleLimit().Seconds(), touchEvery.Seconds()).Scan(&b)
+		SELECT `+sessionUserColumns+`, live.data
+		FROM live
+		LEFT JOIN users u ON u.id = live.user_id
+		LEFT JOIN delegations d ON d.id = u.delegation_id`, token, ss.idleLimit().Seconds(), touchEvery.Seconds()), &b)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, false, nil
 	}
-	return b, err == nil, err
+	if err != nil {
+		return nil, false, err
+	}
+	if su, ok := ctx.Value(sessionUserKey{}).(*SessionUser); ok && u.ID != 0 {
+		su.User, su.Found = u, true
+	}
+	return b, true, nil
 }
 
 // CommitCtx saves a session (new, or changed: sign-in, flash message,
 // renewed token); expiry is its absolute end.
 func (ss SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
+	var user *int64
+	if ss.userOf != nil {
+		if id := ss.userOf(b); id != 0 {
+			user = &id
+		}
+	}
 	_, err := ss.s.pool.Exec(ctx, `
-		INSERT INTO sessions (token, data, expiry, last_seen) VALUES ($1, $2, $3, now())
-		ON CONFLICT (token) DO UPDATE SET data = EXCLUDED.data, expiry = EXCLUDED.expiry, last_seen = now()`,
-		token, b, expiry)
+		INSERT INTO sessions (token, data, expiry, last_seen, user_id) VALUES ($1, $2, $3, now(), $4)
+		ON CONFLICT (token) DO UPDATE SET data = EXCLUDED.data, expiry = EXCLUDED.expiry, last_seen = now(),
+		       user_id = EXCLUDED.user_id`,
+		token, b, expiry, user)
 	return err
 }
 

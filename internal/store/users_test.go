@@ -121,7 +121,7 @@ func TestPasswordResetIsOneTime(t *testing.T) {
 func TestSessionStore(t *testing.T) {
 	ctx := context.Background()
 	st, url := dbtest.Store(t)
-	ss := st.Sessions(time.Hour)
+	ss := st.Sessions(time.Hour, nil)
 	if err := ss.CommitCtx(ctx, "tok", []byte("data"), time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestSessionStore(t *testing.T) {
 func TestSessionStoreTouchesLastSeen(t *testing.T) {
 	ctx := context.Background()
 	st, url := dbtest.Store(t)
-	ss := st.Sessions(time.Hour)
+	ss := st.Sessions(time.Hour, nil)
 	if err := ss.CommitCtx(ctx, "tok", []byte("data"), time.Now().Add(2*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
@@ -178,5 +178,49 @@ func TestSessionStoreTouchesLastSeen(t *testing.T) {
 	}
 	if d := idleFor(); d > 10*time.Second {
 		t.Fatalf("last_seen %s ago after a request; want it marked now", d)
+	}
+}
+
+// The session store keeps whose session it is, and reads the user with the
+// session in the same statement.
+func TestSessionStoreReadsTheUserWithTheSession(t *testing.T) {
+	ctx := context.Background()
+	st, url := dbtest.Store(t)
+	seedDelegation(t, st, url, "BE", dialogue.MemberState)
+	u, err := st.CreateUser(ctx, cli, store.NewUser{Email: "be@test.example", Name: "BE delegate", Role: dialogue.RoleDelegate, DelegationCode: "BE"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The encoded data is opaque to the store: here, "signed" means u.
+	ss := st.Sessions(time.Hour, func(b []byte) int64 {
+		if string(b) == "signed" {
+			return u.ID
+		}
+		return 0
+	})
+	_ = ss.CommitCtx(ctx, "signed-tok", []byte("signed"), time.Now().Add(time.Hour))
+	_ = ss.CommitCtx(ctx, "anon-tok", []byte("anonymous"), time.Now().Add(time.Hour))
+
+	fctx, su := store.WithSessionUser(ctx)
+	if b, ok, err := ss.FindCtx(fctx, "signed-tok"); err != nil || !ok || string(b) != "signed" {
+		t.Fatalf("find = %q %v %v", b, ok, err)
+	}
+	if !su.Found || su.User.ID != u.ID || su.User.Delegation == nil || su.User.Delegation.Code != "BE" || su.User.Role != dialogue.RoleDelegate {
+		t.Fatalf("session user = %+v", su)
+	}
+	fctx, su = store.WithSessionUser(ctx)
+	if b, ok, err := ss.FindCtx(fctx, "anon-tok"); err != nil || !ok || string(b) != "anonymous" {
+		t.Fatalf("find = %q %v %v", b, ok, err)
+	}
+	if su.Found {
+		t.Fatalf("an anonymous session came with a user: %+v", su.User)
+	}
+	// Disabling shows at once: the user is read, not remembered.
+	if err := st.SetDisabled(ctx, cli, u.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	fctx, su = store.WithSessionUser(ctx)
+	if _, ok, _ := ss.FindCtx(fctx, "signed-tok"); !ok || !su.Found || !su.User.Disabled {
+		t.Fatalf("after disabling: found %v, user %+v", ok, su.User)
 	}
 }
