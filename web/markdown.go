@@ -6,6 +6,7 @@ import (
 	"io"
 	"regexp"
 	"strconv"
+	"sync"
 
 	"github.com/a-h/templ"
 	"github.com/microcosm-cc/bluemonday"
@@ -40,6 +41,72 @@ var footnoteMarker = regexp.MustCompile(`\[\^([0-9]{1,3})\]`)
 // made into superscript links to the footnote "fn-n" (the first marker of a
 // footnote gets the id "fnref-n" the footnote links back to).
 func RenderMarkdown(src string) (string, error) {
+	if html, ok := rendered.get(src); ok {
+		return html, nil
+	}
+	html, err := renderMarkdown(src)
+	if err == nil {
+		rendered.put(src, html)
+	}
+	return html, err
+}
+
+// rendered keeps recent renderings: an issued note is read many times and
+// never changes (a change is a new revision, another text), and turning 100
+// KB of Markdown into sanitised HTML costs milliseconds. The key is the
+// text itself, so a hit is exactly the rendering of that text: nothing to
+// invalidate, and nothing of one document can show for another.
+var rendered = newRenderCache(32 << 20)
+
+// renderCache is a two-generation cache bounded in bytes: entries are put
+// in the young generation; when it is full it becomes the old one (the
+// previous old one is dropped), and a hit in the old generation moves the
+// entry back to the young one. Recently used texts stay; the rest go.
+type renderCache struct {
+	mu         sync.Mutex
+	young, old map[string]string
+	size, max  int // bytes in young; max per generation
+}
+
+func newRenderCache(maxBytes int) *renderCache {
+	return &renderCache{young: map[string]string{}, old: map[string]string{}, max: maxBytes / 2}
+}
+
+func (c *renderCache) get(src string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if html, ok := c.young[src]; ok {
+		return html, true
+	}
+	html, ok := c.old[src]
+	if ok {
+		c.putLocked(src, html)
+	}
+	return html, ok
+}
+
+func (c *renderCache) put(src, html string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.putLocked(src, html)
+}
+
+func (c *renderCache) putLocked(src, html string) {
+	n := len(src) + len(html)
+	if n > c.max {
+		return // a text larger than a generation is rendered each time
+	}
+	if c.size+n > c.max {
+		c.old, c.young, c.size = c.young, map[string]string{}, 0
+	}
+	if _, ok := c.young[src]; !ok {
+		c.young[src] = html
+		c.size += n
+	}
+}
+
+// renderMarkdown is RenderMarkdown without the cache.
+func renderMarkdown(src string) (string, error) {
 	var buf bytes.Buffer
 	if err := markdown.Convert([]byte(src), &buf); err != nil {
 		return "", err

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -39,5 +40,44 @@ func TestRenderMarkdown(t *testing.T) {
 				t.Errorf("%s: %q has %q", c.name, got, f)
 			}
 		}
+	}
+}
+
+// The rendering cache gives back exactly the rendering of the text asked
+// for, keeps recently used texts, and stays within its byte budget.
+func TestRenderCache(t *testing.T) {
+	c := newRenderCache(400) // 200 bytes per generation
+	c.put("a", "<p>a</p>")
+	if html, ok := c.get("a"); !ok || html != "<p>a</p>" {
+		t.Fatalf("get a = %q %v", html, ok)
+	}
+	if _, ok := c.get("b"); ok {
+		t.Fatal("a text never rendered was found")
+	}
+	big := strings.Repeat("x", 150)
+	c.put(big, "<p>"+big+"</p>") // too large for a generation: not kept
+	if _, ok := c.get(big); ok {
+		t.Fatal("a text larger than a generation was kept")
+	}
+	for i := range 40 {
+		k := fmt.Sprintf("text %02d", i)
+		c.put(k, "<p>"+k+"</p>")
+		if _, ok := c.get("a"); !ok { // used all along: it stays
+			t.Fatalf("after %d puts, the text in use was dropped", i)
+		}
+	}
+	if _, ok := c.get("text 00"); ok {
+		t.Fatal("an old unused text was kept beyond the budget")
+	}
+	if c.size > c.max {
+		t.Fatalf("size %d over %d", c.size, c.max)
+	}
+	// Through RenderMarkdown: the cached rendering equals a fresh one.
+	src := "# Title\n\nSome *text* with a footnote[^1]."
+	first, _ := RenderMarkdown(src)
+	again, _ := RenderMarkdown(src)
+	fresh, _ := renderMarkdown(src)
+	if first != fresh || again != fresh {
+		t.Fatalf("cached %q / %q, fresh %q", first, again, fresh)
 	}
 }
