@@ -42,14 +42,16 @@ func (s *Store) SavePosition(ctx context.Context, actor dialogue.Actor, p Positi
 		var round dialogue.Round
 		var extension *time.Time
 		var kind dialogue.QuestionKind
+		var optionOK bool // the option chosen, if any, is one of the question's
 		err := tx.QueryRow(ctx, `
-			SELECT r.opens_at, r.deadline, r.closed_at, rd.extended_until, q.kind
+			SELECT r.opens_at, r.deadline, r.closed_at, rd.extended_until, q.kind,
+			       $4 = 0 OR EXISTS (SELECT 1 FROM question_options o WHERE o.id = $4 AND o.question_id = q.id)
 			FROM rounds r
 			JOIN round_delegations rd ON rd.round_id = r.id AND rd.delegation_id = $2
 			JOIN questions q ON q.id = $3 AND q.document_id = r.document_id
 			WHERE r.id = $1
-			FOR SHARE OF r`, p.RoundID, p.DelegationID, p.QuestionID).
-			Scan(&round.OpensAt, &round.Deadline, &round.ClosedAt, &extension, &kind)
+			FOR SHARE OF r`, p.RoundID, p.DelegationID, p.QuestionID, p.OptionID).
+			Scan(&round.OpensAt, &round.Deadline, &round.ClosedAt, &extension, &kind, &optionOK)
 		if errors.Is(err, pgx.ErrNoRows) {
 			// Not eligible, or the question is not this round's: the same
 			// answer for both, so ids cannot be probed.
@@ -70,7 +72,7 @@ func (s *Store) SavePosition(ctx context.Context, actor dialogue.Actor, p Positi
 		} else if err := round.CheckWritable(now, extension); err != nil {
 			return err
 		}
-		if err := validatePosition(ctx, tx, kind, &p); err != nil {
+		if err := validatePosition(kind, optionOK, &p); err != nil {
 			return err
 		}
 
@@ -134,8 +136,9 @@ func (s *Store) SavePosition(ctx context.Context, actor dialogue.Actor, p Positi
 	return out, deadlineError(err)
 }
 
-// validatePosition checks the reply against its question's kind.
-func validatePosition(ctx context.Context, tx pgx.Tx, kind dialogue.QuestionKind, p *PositionSave) error {
+// validatePosition checks the reply against its question's kind;
+// optionOK says whether the option chosen, if any, is one of the question's.
+func validatePosition(kind dialogue.QuestionKind, optionOK bool, p *PositionSave) error {
 	switch p.Status {
 	case dialogue.PositionDraft, dialogue.PositionSubmitted, dialogue.PositionNoPosition, dialogue.PositionScrutinyReservation:
 	default:
@@ -144,15 +147,8 @@ func validatePosition(ctx context.Context, tx pgx.Tx, kind dialogue.QuestionKind
 	if len(p.Body) > 20000 {
 		return dialogue.FieldError("body", "A reply is limited to 20,000 characters; attach longer contributions by e-mail to the secretariat.")
 	}
-	if p.OptionID != 0 {
-		var ok bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM question_options WHERE id = $1 AND question_id = $2)`,
-			p.OptionID, p.QuestionID).Scan(&ok); err != nil {
-			return err
-		}
-		if !ok {
-			return dialogue.FieldError("option", "Choose one of the options offered.")
-		}
+	if !optionOK {
+		return dialogue.FieldError("option", "Choose one of the options offered.")
 	}
 	if p.Status != dialogue.PositionSubmitted {
 		return nil // drafts and reservations may be incomplete
