@@ -9,7 +9,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/a-h/templ"
@@ -184,19 +186,35 @@ func (s *server) page(h handlerFunc) http.HandlerFunc {
 // render writes a page. It renders into a buffer first, so that a failure
 // half-way gives a clean error page rather than half a page.
 func (s *server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) error {
-	var buf bytes.Buffer
-	if err := c.Render(r.Context(), &buf); err != nil {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer putRenderBuffer(buf)
+	if err := c.Render(r.Context(), buf); err != nil {
 		return err
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
-	_, err := io.Copy(w, &buf)
+	_, err := w.Write(buf.Bytes())
 	if err != nil {
 		s.log.DebugContext(r.Context(), "write response", "err", err)
 	}
 	return nil
+}
+
+// renderBuffers are reused between pages: a page is rendered whole before
+// it is sent (an error half-way must not leave half a page), and growing a
+// fresh buffer to 50–150 KB for every request was a good part of the
+// garbage the portal made.
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putRenderBuffer(b *bytes.Buffer) {
+	if b.Cap() > 1<<20 {
+		return // an unusually large page: let it go rather than keep 1 MB per idle buffer
+	}
+	b.Reset()
+	renderBuffers.Put(b)
 }
 
 // flashTo ends a successful form: the message is shown once on the page
