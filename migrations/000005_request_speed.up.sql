@@ -9,11 +9,15 @@ CREATE INDEX sessions_last_seen_idx ON sessions (last_seen);
 ALTER TABLE sessions ADD COLUMN user_id bigint REFERENCES users (id) ON DELETE CASCADE;
 CREATE INDEX sessions_user_idx ON sessions (user_id);
 
--- The positions row carries its latest revision (for fast matrices): how a
--- reply received outside the portal came in is part of it, so that the
--- reply matrix reads positions alone.
-ALTER TABLE positions ADD COLUMN proxy_source text
-    CHECK (proxy_source IN ('email', 'note_verbale', 'letter', 'meeting'));
-UPDATE positions p SET proxy_source = pr.proxy_source
+-- The positions row carries its latest revision (for fast matrices and
+-- compilations): who entered it, how a reply received outside the portal
+-- came in, and whether it is demo data are part of it, so that the pages of
+-- a round read positions alone, not one revision per reply.
+ALTER TABLE positions
+    ADD COLUMN proxy_source text CHECK (proxy_source IN ('email', 'note_verbale', 'letter', 'meeting')),
+    ADD COLUMN author_id bigint REFERENCES users (id),
+    ADD COLUMN demo boolean NOT NULL DEFAULT false;
+UPDATE positions p SET proxy_source = pr.proxy_source, author_id = pr.author_id, demo = pr.demo
 FROM position_revisions pr
-WHERE pr.position_id = p.id AND pr.revision = p.revision AND pr.proxy_source IS NOT NULL;
+WHERE pr.position_id = p.id AND pr.revision = p.revision;
+CREATE INDEX positions_author_idx ON positions (author_id);

@@ -98,7 +98,8 @@ func TestGenerateOneYear(t *testing.T) {
 			   OR p.revision > 4`},
 		{"a position is its latest revision", `
 			SELECT count(*) FROM positions p JOIN position_revisions r ON r.position_id = p.id AND r.revision = p.revision
-			WHERE (p.status, p.option_id, p.body, p.late, p.updated_at, p.proxy_source) IS DISTINCT FROM (r.status, r.option_id, r.body, r.late, r.created_at, r.proxy_source)`},
+			WHERE (p.status, p.option_id, p.body, p.late, p.updated_at, p.proxy_source, p.author_id, p.demo)
+			   IS DISTINCT FROM (r.status, r.option_id, r.body, r.late, r.created_at, r.proxy_source, r.author_id, r.demo)`},
 		{"revisions follow each other", `
 			SELECT count(*) FROM position_revisions a JOIN position_revisions b ON b.position_id = a.position_id AND b.revision = a.revision + 1
 			WHERE b.created_at <= a.created_at`},

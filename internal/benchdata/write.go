@@ -174,11 +174,11 @@ func (g *gen) write(ctx context.Context, tx pgx.Tx) ([]TableCount, error) {
 		return nil, err
 	}
 	if err := put("positions", []string{"id", "round_id", "question_id", "delegation_id", "revision", "status",
-		"option_id", "body", "late", "updated_at", "proxy_source"}, len(g.positions), func(i int) []any {
+		"option_id", "body", "late", "updated_at", "proxy_source", "author_id"}, len(g.positions), func(i int) []any {
 		p := g.positions[i]
 		l := p.last()
 		return []any{p.id, p.round.id, p.q.id, p.del.id, len(p.revs), l.status, optionID(l.option), l.body,
-			l.late, l.at, nullString(l.proxy)}
+			l.late, l.at, nullString(l.proxy), userID(l.author)}
 	}); err != nil {
 		return nil, err
 	}

@@ -819,8 +819,8 @@ func (im *Importer) UpsertRound(r ImportedRound) error {
 			SELECT * FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::bool[])
 			  AS u(code, qpos, status, label, body, at, proxy, late)
 		), p AS (
-			INSERT INTO positions (round_id, question_id, delegation_id, revision, status, option_id, body, late, updated_at, proxy_source)
-			SELECT $1::bigint, q.id, d.id, 1, u.status, o.id, u.body, u.late, u.at, nullif(u.proxy, '')
+			INSERT INTO positions (round_id, question_id, delegation_id, revision, status, option_id, body, late, updated_at, proxy_source, demo)
+			SELECT $1::bigint, q.id, d.id, 1, u.status, o.id, u.body, u.late, u.at, nullif(u.proxy, ''), true
 			FROM u
 			JOIN delegations d ON d.code = u.code
 			JOIN rounds r ON r.id = $1

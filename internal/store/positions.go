@@ -84,21 +84,25 @@ func (s *Store) SavePosition(ctx context.Context, actor dialogue.Actor, p Positi
 		if p.ProxySource != "" {
 			proxy = &p.ProxySource
 		}
+		var author *int64
+		if actor.UserID != 0 {
+			author = &actor.UserID
+		}
 		if p.BaseRevision == 0 {
 			err = tx.QueryRow(ctx, `
-				INSERT INTO positions (round_id, question_id, delegation_id, revision, status, option_id, body, late, proxy_source)
-				VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8)
+				INSERT INTO positions (round_id, question_id, delegation_id, revision, status, option_id, body, late, proxy_source, author_id)
+				VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $9)
 				ON CONFLICT (round_id, question_id, delegation_id) DO NOTHING
 				RETURNING id, revision, updated_at`,
-				p.RoundID, p.QuestionID, p.DelegationID, p.Status, optionID, p.Body, late, proxy).
+				p.RoundID, p.QuestionID, p.DelegationID, p.Status, optionID, p.Body, late, proxy, author).
 				Scan(&out.ID, &out.Revision, &out.UpdatedAt)
 		} else {
 			err = tx.QueryRow(ctx, `
 				UPDATE positions SET revision = revision + 1, status = $5, option_id = $6, body = $7,
-				       late = $8, proxy_source = $9, updated_at = now()
+				       late = $8, proxy_source = $9, author_id = $10, demo = false, updated_at = now()
 				WHERE round_id = $1 AND question_id = $2 AND delegation_id = $3 AND revision = $4
 				RETURNING id, revision, updated_at`,
-				p.RoundID, p.QuestionID, p.DelegationID, p.BaseRevision, p.Status, optionID, p.Body, late, proxy).
+				p.RoundID, p.QuestionID, p.DelegationID, p.BaseRevision, p.Status, optionID, p.Body, late, proxy, author).
 				Scan(&out.ID, &out.Revision, &out.UpdatedAt)
 		}
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -111,10 +115,6 @@ func (s *Store) SavePosition(ctx context.Context, actor dialogue.Actor, p Positi
 		}
 		if err != nil {
 			return err
-		}
-		var author *int64
-		if actor.UserID != 0 {
-			author = &actor.UserID
 		}
 		if _, err := tx.Exec(ctx, `
 			INSERT INTO position_revisions (position_id, revision, status, option_id, body, late, author_id, proxy_source)
@@ -191,12 +191,8 @@ func deadlineError(err error) error {
 func positionInTx(ctx context.Context, tx pgx.Tx, roundID, questionID, delegationID int64) (dialogue.Position, error) {
 	var p dialogue.Position
 	err := tx.QueryRow(ctx, `
-		SELECT p.id, p.round_id, p.question_id, p.delegation_id, p.revision, p.status,
-		       coalesce(p.option_id, 0), p.body, p.late, p.updated_at,
-		       coalesce(pr.proxy_source, ''), coalesce(u.name, ''), pr.demo
-		FROM positions p
-		JOIN position_revisions pr ON pr.position_id = p.id AND pr.revision = p.revision
-		LEFT JOIN users u ON u.id = pr.author_id
+		SELECT `+positionColumns+`
+		FROM positions p LEFT JOIN users u ON u.id = p.author_id
 		WHERE p.round_id = $1 AND p.question_id = $2 AND p.delegation_id = $3`,
 		roundID, questionID, delegationID).
 		Scan(&p.ID, &p.RoundID, &p.QuestionID, &p.DelegationID, &p.Revision, &p.Status,

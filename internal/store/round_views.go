@@ -68,9 +68,7 @@ func (s *Store) DelegationPositions(ctx context.Context, delegationID int64, rou
 		return nil, nil
 	}
 	rows, err := s.pool.Query(ctx, `SELECT `+positionColumns+`
-		FROM positions p
-		JOIN position_revisions pr ON pr.position_id = p.id AND pr.revision = p.revision
-		LEFT JOIN users u ON u.id = pr.author_id
+		FROM positions p LEFT JOIN users u ON u.id = p.author_id
 		WHERE p.delegation_id = $1 AND p.round_id = ANY($2)`, delegationID, roundIDs)
 	if err != nil {
 		return nil, fmt.Errorf("store: delegation positions: %w", err)

@@ -276,9 +276,11 @@ func collectEligible(rows pgx.Rows) ([]dialogue.Eligible, error) {
 	return out, err
 }
 
+// positionColumns read a reply's latest revision from its positions row
+// (which carries it whole: see migration 5), with u the author.
 const positionColumns = `p.id, p.round_id, p.question_id, p.delegation_id, p.revision, p.status,
 	coalesce(p.option_id, 0), p.body, p.late, p.updated_at,
-	coalesce(pr.proxy_source, ''), coalesce(u.name, ''), pr.demo`
+	coalesce(p.proxy_source, ''), coalesce(u.name, ''), p.demo`
 
 func scanPosition(row pgx.CollectableRow) (dialogue.Position, error) {
 	var p dialogue.Position
@@ -292,9 +294,7 @@ func scanPosition(row pgx.CollectableRow) (dialogue.Position, error) {
 // duty: it asks for everyone's only for a viewer who may see them.
 func (s *Store) RoundPositions(ctx context.Context, roundID, delegationID int64) ([]dialogue.Position, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+positionColumns+`
-		FROM positions p
-		JOIN position_revisions pr ON pr.position_id = p.id AND pr.revision = p.revision
-		LEFT JOIN users u ON u.id = pr.author_id
+		FROM positions p LEFT JOIN users u ON u.id = p.author_id
 		WHERE p.round_id = $1 AND ($2 = 0 OR p.delegation_id = $2)`, roundID, delegationID)
 	if err != nil {
 		return nil, err
