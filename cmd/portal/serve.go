@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/dialogue-secretariat/portal/internal/demo"
@@ -19,6 +20,7 @@ import (
 // closes the database and stops the private cluster it started.
 func serve(ctx context.Context, cfg config) (err error) {
 	log := slog.Default()
+	tuneGC()
 	db, err := openDatabase(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -87,6 +89,16 @@ func serve(ctx context.Context, cfg config) (err error) {
 		return err
 	}
 	return nil
+}
+
+// tuneGC lets the heap grow to five times what is live (GOGC=400) unless
+// GOGC says otherwise. The portal keeps little (a few MB live) and makes
+// much short-lived garbage (pages of 50–150 KB): at the default of 100 the
+// collector took about a third of the CPU of a busy page for a few MB saved.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 }
 
 // sweepSessions deletes expired sessions every ten minutes, so that the
