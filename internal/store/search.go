@@ -5,15 +5,17 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/dialogue-secretariat/portal/internal/dialogue"
 )
 
-// Passage markers: ts_headline wraps matches in these bytes, which no
+// Passage markers: the passage wraps matches in these bytes, which no
 // document text contains, so the page can mark the matches and escape
-// everything else (no HTML ever comes out of the database).
+// everything else (no HTML ever comes out of the store).
 const (
 	MatchStart = "\x02"
 	MatchStop  = "\x03"
@@ -43,94 +45,580 @@ type SearchResults struct {
 	Replies   []ReplyHit
 }
 
-// searchLimit caps each list: a search is a way in, not an export.
-const searchLimit = 50
+const (
+	// searchLimit caps each list: a search is a way in, not an export.
+	searchLimit = 50
+	// recentDocuments, and the months of searchRepliesSQL, size the windows
+	// of newest rows each list searches first (about a year of documents;
+	// the last 3, then 12, calendar months of replies): the first enough
+	// for a common word to fill a page for a member state or the
+	// Presidency, the next for a partner, who may read fewer replies; each
+	// small enough to cost the same whatever the years behind it.
+	recentDocuments = 400
+	// passageSource is how much of a text (in bytes) the passage is taken
+	// from: a match further into a long note gives a passage from its start.
+	passageSource = 10000
+)
 
 // Search finds documents and replies matching q (web-search syntax:
 // words, "quoted phrases", -excluded, or), newest first, with accents and
-// case ignored,
-// using the portal's text-search configuration. It applies the same rules
-// as every page: documents by distribution; replies of the viewer's own
-// delegation, and others' only once released to the viewer's audience
-// (the Presidency and the secretariat see every reply given). Drafts are
-// found only by their own delegation.
+// case ignored, using the portal's text-search configuration. It applies
+// the same rules as every page: documents by distribution; replies of the
+// viewer's own delegation, and others' only once released to the viewer's
+// audience (the Presidency and the secretariat see every reply given).
+// Drafts are found only by their own delegation. A reply is found by its
+// current text (its latest revision), as the round pages show it.
 func (s *Store) Search(ctx context.Context, v dialogue.Viewer, q string) (SearchResults, error) {
 	var res SearchResults
 	q = strings.TrimSpace(q)
 	if q == "" {
 		return res, nil
 	}
-	const headline = `'StartSel=` + MatchStart + `, StopSel=` + MatchStop + `, MaxWords=40, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "'`
 	seeAll, delegation := viewerArgs(v)
 	var b pgx.Batch
-	// Newest first, cut, then the passages. Ranking by relevance would read
-	// (and de-toast) the text vector of every match, which for a common word
-	// is most of a decade's register; the date comes from the row. And
-	// ts_headline re-parses the text it is given, so it runs on the rows
-	// shown only, and on their first 10,000 characters (a passage from the
-	// start of a long note, rather than 18 ms per 90,000-character body).
-	b.Queue(`
-		WITH q AS (SELECT websearch_to_tsquery('portal', $1) AS query),
-		hits AS (
-			SELECT d.id
-			FROM documents d, q
-			WHERE d.search @@ q.query AND `+documentVisible("$2", "$3")+`
-			ORDER BY d.doc_date DESC, d.id DESC
-			LIMIT `+strconv.Itoa(searchLimit)+`
-		)
-		SELECT `+documentListColumns+`,
-		       ts_headline('portal', left(d.subject || E'\n' || d.body_md, 10000), q.query, `+headline+`) AS passage
-		FROM hits JOIN documents d ON d.id = hits.id, q
-		ORDER BY d.doc_date DESC, d.id DESC`, q, seeAll, delegation).
-		Query(func(rows pgx.Rows) error {
-			type hitRow struct {
-				documentRow
-				Passage string `db:"passage"`
-			}
-			hits, err := pgx.CollectRows(rows, pgx.RowToStructByNameLax[hitRow])
-			for _, h := range hits {
-				res.Documents = append(res.Documents, DocumentHit{Document: h.document(), Passage: h.Passage})
-			}
-			return err
+	b.Queue(searchDocumentsSQL, q, seeAll, delegation).Query(func(rows pgx.Rows) error {
+		type hitRow struct {
+			documentRow
+			PassageText string `db:"passage_text"`
+			Terms       string `db:"terms"`
+		}
+		hits, err := pgx.CollectRows(rows, pgx.RowToStructByNameLax[hitRow])
+		for _, h := range hits {
+			res.Documents = append(res.Documents, DocumentHit{Document: h.document(),
+				Passage: headline(h.Subject+"\n"+h.PassageText, queryTerms(h.Terms))})
+		}
+		return err
+	})
+	b.Queue(searchRepliesSQL, q, seeAll, delegation).Query(func(rows pgx.Rows) error {
+		hits, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ReplyHit, error) {
+			var h ReplyHit
+			var text, terms string
+			d := &h.Delegation
+			err := row.Scan(&h.RoundID, &h.RoundTitle, &h.QuestionPos, &d.ID, &d.Code, &d.Kind, &d.Name, &d.NativeName,
+				&d.ProtocolOrder, &d.Footnote, &h.Status, &h.Demo, &h.UpdatedAt, &text, &terms)
+			h.Passage = headline(text, queryTerms(terms))
+			return h, err
 		})
-	b.Queue(`
-		WITH q AS (SELECT websearch_to_tsquery('portal', $1) AS query),
-		hits AS (
-			SELECT pr.position_id, pr.revision, p.updated_at, p.id
-			FROM q, position_revisions pr
-			JOIN positions p ON p.id = pr.position_id AND p.revision = pr.revision
-			JOIN rounds r ON r.id = p.round_id
-			WHERE pr.search @@ q.query
-			  AND (p.delegation_id = $3
-			       OR (p.status <> 'draft' AND ($2
-			           OR (r.released_at IS NOT NULL AND EXISTS (
-			                 SELECT 1 FROM delegations vd WHERE vd.id = $3 AND (
-			                   (r.release_audience = 'member_states' AND vd.kind IN ('member_state', 'institution'))
-			                   OR (r.release_audience = 'member_states_partners' AND vd.kind IN ('member_state', 'institution', 'partner'))))))))
-			ORDER BY p.updated_at DESC, p.id DESC
-			LIMIT `+strconv.Itoa(searchLimit)+`
-		)
-		SELECT r.id, r.title, qu.position, d.id, d.code, d.kind, d.name, d.native_name,
-		       coalesce(d.protocol_order, 0), d.footnote, p.status, pr.demo, p.updated_at,
-		       ts_headline('portal', left(pr.body, 10000), q.query, `+headline+`)
-		FROM hits
-		JOIN position_revisions pr ON pr.position_id = hits.position_id AND pr.revision = hits.revision
-		JOIN positions p ON p.id = pr.position_id
-		JOIN rounds r ON r.id = p.round_id
-		JOIN questions qu ON qu.id = p.question_id
-		JOIN delegations d ON d.id = p.delegation_id, q
-		ORDER BY hits.updated_at DESC, hits.id DESC`, q, seeAll, delegation).
-		Query(func(rows pgx.Rows) error {
-			hits, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ReplyHit, error) {
-				var h ReplyHit
-				d := &h.Delegation
-				err := row.Scan(&h.RoundID, &h.RoundTitle, &h.QuestionPos, &d.ID, &d.Code, &d.Kind, &d.Name, &d.NativeName,
-					&d.ProtocolOrder, &d.Footnote, &h.Status, &h.Demo, &h.UpdatedAt, &h.Passage)
-				return h, err
-			})
-			res.Replies = hits
-			return err
-		})
+		res.Replies = hits
+		return err
+	})
 	err := s.pool.SendBatch(ctx, &b).Close()
 	return res, err
 }
+
+// The two statements of a search ($1 the words, $2 and $3 the viewer's
+// arguments, see viewerArgs) are planned without seeing their parameters:
+// the words are a materialized CTE (q) and the viewer's arguments
+// sub-selects. Their one plan suits every word and viewer (see
+// newestMatches), and so PostgreSQL keeps the generic plan of pgx's
+// prepared statement after its first executions instead of planning each
+// search again, which for these statements costs more than running them.
+const (
+	searchQuery      = `WITH q AS MATERIALIZED (SELECT websearch_to_tsquery('portal', $1) AS query),`
+	searchSeeAll     = `(SELECT $2::boolean)`
+	searchDelegation = `(SELECT $3::bigint)`
+)
+
+// searchDocumentsSQL: the documents, newest first as in the register, and
+// the text of their passages.
+var searchDocumentsSQL = searchQuery + newestMatches(
+	`d.id, d.doc_date, d.year, d.number`, `doc_date DESC, year DESC, number DESC NULLS FIRST, id DESC`,
+	`d.search @@ q.query`, documentsVisible, []searchSource{documentsVisible},
+	`d.doc_date >= coalesce((SELECT e.doc_date FROM documents e
+		ORDER BY e.doc_date DESC, e.year DESC, e.number DESC NULLS FIRST, e.id DESC
+		OFFSET `+strconv.Itoa(recentDocuments-1)+` LIMIT 1), '-infinity')`) + `
+	SELECT ` + documentListColumns + `, ` + passageText("d.body_md") + ` AS passage_text,
+	       querytree(q.query) AS terms
+	FROM hits JOIN documents d ON d.id = hits.id, q
+	ORDER BY d.doc_date DESC, d.year DESC, d.number DESC NULLS FIRST, d.id DESC`
+
+var documentsVisible = searchSource{`documents d`, documentVisible(searchSeeAll, searchDelegation)}
+
+// searchRepliesSQL: the replies, last changed first, and the text of their
+// passages. The round's title and the question's number are sub-selects
+// rather than joins: planning a join of five tables costs more than
+// reading the 50 rows.
+var searchRepliesSQL = searchQuery + newestMatches(
+	`p.id, p.updated_at`, `updated_at DESC, id DESC`,
+	`p.search @@ q.query`, recentReplies, []searchSource{ownReplies, othersReplies},
+	recentMonths(3), recentMonths(12)) + `
+	SELECT p.round_id, (SELECT r.title FROM rounds r WHERE r.id = p.round_id),
+	       (SELECT qu.position FROM questions qu WHERE qu.id = p.question_id),
+	       d.id, d.code, d.kind, d.name, d.native_name, coalesce(d.protocol_order, 0), d.footnote, p.status,
+	       p.demo, p.updated_at, ` + passageText("p.body") + `, querytree(q.query)
+	FROM hits
+	JOIN positions p ON p.id = hits.id
+	JOIN delegations d ON d.id = p.delegation_id, q
+	ORDER BY p.updated_at DESC, p.id DESC`
+
+// The sealing rule, as two sets of replies that never overlap: the
+// viewer's own delegation's replies, drafts included; and other
+// delegations' replies given, for the Presidency and the secretariat, or
+// once the round is released to the viewer's audience. Searching all the
+// replies, each set is read through the full-text index by itself: the own
+// replies by the delegation, a key of the index, without reading anyone
+// else's; and a delegation that may read no one else's replies (an
+// observer) skips the others altogether. The windows of recent replies
+// read both sets at once (the window bounds the reading), except for such
+// a delegation, which has nothing to gain from them.
+var (
+	ownReplies    = searchSource{`positions p`, `p.delegation_id = ` + searchDelegation}
+	othersReplies = searchSource{`positions p JOIN rounds r ON r.id = p.round_id`, `(` + readsOthers + `
+		AND p.delegation_id <> ` + searchDelegation + ` AND p.status <> 'draft' AND ` + othersVisible + `)`}
+	recentReplies = searchSource{`positions p JOIN rounds r ON r.id = p.round_id`, `(` + readsOthers + `
+		AND (p.delegation_id = ` + searchDelegation + ` OR (p.status <> 'draft' AND ` + othersVisible + `)))`}
+)
+
+// readsOthers holds when the viewer may read some other delegation's
+// replies; othersVisible, when it may read those of the round r.
+const (
+	readsOthers   = `(` + searchSeeAll + ` OR ` + viewerKind + ` IN ('member_state', 'institution', 'partner'))`
+	othersVisible = `(` + searchSeeAll + `
+		OR (r.released_at IS NOT NULL AND (
+		    (r.release_audience = 'member_states' AND ` + viewerKind + ` IN ('member_state', 'institution'))
+		    OR (r.release_audience = 'member_states_partners' AND ` + viewerKind + ` IN ('member_state', 'institution', 'partner')))))`
+)
+
+// viewerKind is the kind of the viewer's delegation, read once per
+// statement (an uncorrelated sub-select), not once per reply.
+const viewerKind = `(SELECT vd.kind FROM delegations vd WHERE vd.id = ` + searchDelegation + `)`
+
+// recentMonths is a window of the replies last changed in the months
+// calendar months (UTC) up to that of the newest reply: a few exact keys of
+// the full-text index of positions, which holds each reply's month beside
+// its words (migration 000003).
+func recentMonths(months int) string {
+	return `date_trunc('month', p.updated_at AT TIME ZONE 'UTC') = ANY ((
+		SELECT array_agg(m.newest - n * interval '1 month')
+		FROM (SELECT date_trunc('month', max(e.updated_at) AT TIME ZONE 'UTC') AS newest FROM positions e) m,
+		     generate_series(0, ` + strconv.Itoa(months-1) + `) n)::timestamp[])`
+}
+
+// searchSource is where a search list reads its rows (from, a FROM list)
+// and which of them the viewer may see (visible, a condition).
+type searchSource struct{ from, visible string }
+
+// newestMatches returns CTEs ending in hits: the ids (column id) of the
+// newest searchLimit rows, by order, that match and that the viewer may
+// see: in the windows, from recent; among all the rows, from the sources
+// of all, which never hold the same row and together hold recent's. keys
+// are the columns the sources give: the id and those order sorts them by.
+//
+// Walking the rows newest first until enough match is cheap for a common
+// word and ruinous for a rare one (or for a viewer who may see little);
+// reading every match through the full-text index and sorting them is the
+// reverse, and grows with the years. So the matches are read window by
+// window: first among the newest rows (windows: conditions on the date,
+// each window inside the next, which the GIN indexes of migration 000003
+// apply in the same index scan as the words, so that a common word costs a
+// window's worth of rows, never the decade); only when a window gives less
+// than a page, in the next one; and at last among all the rows (a rare
+// word: few rows). Each step is guarded by the counts of the steps before,
+// which PostgreSQL evaluates once before running it, so a step runs only
+// when all the windows before it fell short; the last step that ran gives
+// the exact answer.
+func newestMatches(keys, order, match string, recent searchSource, all []searchSource, windows ...string) string {
+	limit := strconv.Itoa(searchLimit)
+	var ctes, hits, short []string // short: "the steps before gave less than a page"
+	for k := 0; k <= len(windows); k++ {
+		sources := all
+		if k < len(windows) {
+			sources = []searchSource{recent}
+		}
+		var branches []string
+		for _, src := range sources {
+			where := append(short[:len(short):len(short)], match, src.visible)
+			if k < len(windows) {
+				where = append(where, windows[k])
+			}
+			branches = append(branches, `SELECT `+keys+` FROM `+src.from+`, q
+			WHERE `+strings.Join(where, "\n\t\t\tAND "))
+		}
+		step := "step" + strconv.Itoa(k)
+		ctes = append(ctes, step+` AS MATERIALIZED (
+		SELECT id FROM (
+			`+strings.Join(branches, "\n\t\t\tUNION ALL\n\t\t\t")+`) s
+		ORDER BY `+order+`
+		LIMIT `+limit+`)`)
+		answer := short[:len(short):len(short)]
+		if k < len(windows) { // else all the rows: the answer, however short
+			answer = append(answer, `(SELECT count(*) FROM `+step+`) = `+limit)
+		}
+		if len(answer) == 0 {
+			answer = []string{"true"}
+		}
+		hits = append(hits, `SELECT id FROM `+step+` WHERE `+strings.Join(answer, " AND "))
+		short = append(short, `(SELECT count(*) FROM `+step+`) < `+limit)
+	}
+	return "\n\t" + strings.Join(ctes, ",\n\t") + `,
+	hits AS (
+		` + strings.Join(hits, "\n\t\tUNION ALL\n\t\t") + `)`
+}
+
+// passageText is the SQL of the text a passage is taken from: the column,
+// cut to passageSource characters only when it is long enough to matter.
+// Counting characters (left) costs the database more than sending a text of
+// ordinary length whole; octet_length reads a long text's size without
+// unpacking it. headline cuts it at passageSource in any case.
+func passageText(column string) string {
+	return `CASE WHEN octet_length(` + column + `) > ` + strconv.Itoa(4*passageSource) +
+		` THEN left(` + column + `, ` + strconv.Itoa(passageSource) + `) ELSE ` + column + ` END`
+}
+
+// The passage under each hit is made here rather than by ts_headline,
+// which parses the whole text it is given with PostgreSQL's text parser:
+// about a millisecond per note, 50 to 100 times a search, on the
+// database's CPU. The query's terms come from the database (querytree:
+// the words the query needs, normalised as the index holds them), and a
+// word of the text matches a term when it reads the same once lowercased
+// and stripped of its accents, which is what the portal configuration
+// (unaccent, then simple) does to the words it indexes. Which hits are
+// found is always the database's decision; this only marks the words.
+
+// Passage shape, as the ts_headline options used before: up to two
+// fragments of about 40 words around matches.
+const (
+	passageWords     = 40
+	passageFragments = 2
+	passageContext   = 10 // words shown before a fragment's first match
+)
+
+// queryTerms returns the lexemes of querytree's text ('joint' <-> 'declaration' & 'x'),
+// or none ("T": nothing but exclusions).
+func queryTerms(tree string) []string {
+	var terms []string
+	for {
+		i := strings.IndexByte(tree, '\'')
+		if i < 0 {
+			return terms
+		}
+		tree = tree[i+1:]
+		var b strings.Builder
+		for len(tree) > 0 {
+			c := tree[0]
+			tree = tree[1:]
+			if c == '\\' && len(tree) > 0 {
+				b.WriteByte(tree[0])
+				tree = tree[1:]
+				continue
+			}
+			if c == '\'' {
+				if len(tree) > 0 && tree[0] == '\'' { // '' is a quote
+					b.WriteByte('\'')
+					tree = tree[1:]
+					continue
+				}
+				break
+			}
+			b.WriteByte(c)
+		}
+		if b.Len() > 0 {
+			terms = append(terms, b.String())
+		}
+	}
+}
+
+// headline returns the passage of text for terms: up to passageFragments
+// fragments of about passageWords words, each starting a few words before
+// a match, joined by " … ", the matches between MatchStart and MatchStop
+// and runs of white space as one space; without a match, the text's first
+// words. It reads the text only as far as the passage needs (and, looking
+// for a match, one byte table lookup per byte), not word by word.
+func headline(text string, terms []string) string {
+	if len(text) > passageSource {
+		cut := passageSource
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+		text = text[:cut]
+	}
+	m := newMatcher(text, terms)
+	var b strings.Builder
+	from := 0 // where the next fragment may start: after the previous one
+	for k := 0; k < passageFragments; k++ {
+		at, _ := m.next(from, len(text))
+		if at < 0 && k > 0 {
+			break
+		}
+		var start int
+		if at < 0 { // no match: the text's first words
+			first, _ := wordsForward(text, 0, 1)
+			start = wordsBack(text, first, 1, 0)
+		} else {
+			start = wordsBack(text, at, passageContext, from)
+		}
+		end, n := wordsForward(text, start, passageWords)
+		if n < passageWords { // the text ends first: start earlier
+			start = wordsBack(text, start, passageWords-n, from)
+		}
+		if end <= start {
+			break
+		}
+		if k > 0 {
+			b.WriteString(" … ")
+		}
+		from = m.write(&b, start, end)
+		if at < 0 {
+			break
+		}
+	}
+	return b.String()
+}
+
+// matcher finds the terms in a text.
+type matcher struct {
+	text  string
+	terms []string
+	// first marks the bytes a match can start with: the terms' first
+	// letters in either case, and the first byte of any non-ASCII letter
+	// (É reads as e).
+	first [256]bool
+}
+
+func newMatcher(text string, terms []string) *matcher {
+	m := &matcher{text: text, terms: terms}
+	for c := 0xC0; c < 0x100; c++ {
+		m.first[c] = true
+	}
+	for _, t := range terms {
+		c := t[0]
+		m.first[c] = true
+		if 'a' <= c && c <= 'z' {
+			m.first[c-'a'+'A'] = true
+		}
+	}
+	return m
+}
+
+// next returns the first match starting in [from, limit), or -1.
+func (m *matcher) next(from, limit int) (start, end int) {
+	text := m.text
+	for i := from; i < limit; i++ {
+		if !m.first[text[i]] {
+			continue
+		}
+		if i > 0 {
+			if c := text[i-1]; c < utf8.RuneSelf && isWordRune(rune(c)) {
+				continue // inside a word
+			} else if r, _ := utf8.DecodeLastRuneInString(text[:i]); c >= utf8.RuneSelf && isWordRune(r) {
+				continue
+			}
+		}
+		// The longest term read here: cross-border rather than cross.
+		end := -1
+		for _, t := range m.terms {
+			if n := foldedPrefix(text[i:], t); n > 0 && i+n > end {
+				end = i + n
+			}
+		}
+		if end > 0 {
+			return i, end
+		}
+	}
+	return -1, -1
+}
+
+// write writes text[start:end] with its matches marked and returns where
+// it stopped: after a match that runs past end, and after the punctuation
+// that closes the last word ("(5559/26).").
+func (m *matcher) write(b *strings.Builder, start, end int) int {
+	text := m.text
+	for start < end {
+		at, stop := m.next(start, end)
+		if at < 0 {
+			break
+		}
+		writeSpaced(b, text[start:at])
+		b.WriteString(MatchStart)
+		writeSpaced(b, text[at:stop])
+		b.WriteString(MatchStop)
+		start = stop
+	}
+	end = max(end, start)
+	for end < len(text) {
+		r, n := utf8.DecodeRuneInString(text[end:])
+		if unicode.IsSpace(r) || isWordRune(r) {
+			break
+		}
+		end += n
+	}
+	writeSpaced(b, text[start:end])
+	return end
+}
+
+// wordsForward returns where the n-th word from start ends (or the last
+// word, if the text has fewer) and how many words that is.
+func wordsForward(text string, start, n int) (end, found int) {
+	end = start
+	for i := start; i < len(text) && found < n; {
+		if size := wordRuneLen(text[i:]); size < 0 {
+			i -= size
+			continue
+		}
+		for i < len(text) {
+			size := wordRuneLen(text[i:])
+			if size < 0 {
+				break
+			}
+			i += size
+		}
+		end, found = i, found+1
+	}
+	return end, found
+}
+
+// wordsBack returns where the n-th word before at starts, or the first
+// word at or after floor if there are fewer.
+func wordsBack(text string, at, n, floor int) int {
+	start := at
+	for i := at; i > floor && n > 0; {
+		r, size := utf8.DecodeLastRuneInString(text[floor:i])
+		if !isWordRune(r) {
+			i -= size
+			continue
+		}
+		for i > floor {
+			r, size := utf8.DecodeLastRuneInString(text[floor:i])
+			if !isWordRune(r) {
+				break
+			}
+			i -= size
+		}
+		start, n = i, n-1
+	}
+	return start
+}
+
+// isWordRune reports whether r belongs to a word, as PostgreSQL's parser
+// sees words: letters and digits (and the accents combined with them).
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return asciiWord[r]
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+// asciiWord marks the ASCII letters and digits.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	return t
+}()
+
+// wordRuneLen returns the length of the character s starts with, negated
+// when it is not part of a word.
+func wordRuneLen(s string) int {
+	if c := s[0]; c < utf8.RuneSelf {
+		if asciiWord[c] {
+			return 1
+		}
+		return -1
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	if !isWordRune(r) {
+		return -n
+	}
+	return n
+}
+
+// writeSpaced writes s with each run of white space as one space.
+func writeSpaced(b *strings.Builder, s string) {
+	for s != "" {
+		i := strings.IndexFunc(s, unicode.IsSpace)
+		if i < 0 {
+			b.WriteString(s)
+			return
+		}
+		b.WriteString(s[:i])
+		b.WriteByte(' ')
+		s = strings.TrimLeftFunc(s[i:], unicode.IsSpace)
+	}
+}
+
+// foldedPrefix returns how many bytes at the start of text read as term
+// once folded (lowercased, accents removed) and end a word there, or 0.
+func foldedPrefix(text, term string) int {
+	i := 0
+	var buf [utf8.UTFMax * 2]byte
+	for len(term) > 0 {
+		if i >= len(text) {
+			return 0
+		}
+		if c := text[i]; c < utf8.RuneSelf { // most letters: no decoding
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != term[0] {
+				return 0
+			}
+			i, term = i+1, term[1:]
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(text[i:])
+		i += n
+		f := appendFolded(buf[:0], r)
+		if len(f) == 0 {
+			continue // a combining accent: unaccent drops it
+		}
+		if !strings.HasPrefix(term, string(f)) {
+			return 0
+		}
+		term = term[len(f):]
+	}
+	// The word must end here: "europol" is not found in "europolitan".
+	for i < len(text) {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if unicode.Is(unicode.Mn, r) {
+			i += n
+			continue
+		}
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return 0
+		}
+		break
+	}
+	return i
+}
+
+// appendFolded appends r lowercased and without its accent, as the
+// portal's text-search configuration reads it (unaccent, then simple).
+func appendFolded(buf []byte, r rune) []byte {
+	if r < utf8.RuneSelf {
+		if 'A' <= r && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		return append(buf, byte(r))
+	}
+	if unicode.Is(unicode.Mn, r) {
+		return buf
+	}
+	r = unicode.ToLower(r)
+	if s, ok := unaccented[r]; ok {
+		return append(buf, s...)
+	}
+	return utf8.AppendRune(buf, r)
+}
+
+// unaccented maps the accented letters of the languages the portal meets
+// (Latin scripts, Greek, Cyrillic) to what PostgreSQL's unaccent rules
+// make of them; a letter missing here only goes unmarked in a passage.
+var unaccented = func() map[rune]string {
+	m := map[rune]string{}
+	for base, letters := range map[string]string{
+		"a": "àáâãäåāăąǎǟǡǻȁȃȧạảấầẩẫậắằẳẵặ", "c": "çćĉċč", "d": "ďđð", "dz": "ǆǳ",
+		"e": "èéêëēĕėęěȅȇȩẹẻẽếềểễệ", "g": "ĝğġģǥǧǵ", "h": "ĥħȟ", "i": "ìíîïĩīĭįıǐȉȋịỉ",
+		"j": "ĵǰ", "k": "ķǩ", "q": "ĸ", "l": "ĺļľŀł", "lj": "ǉ", "n": "ñńņňŋǹ", "'n": "ŉ", "nj": "ǌ",
+		"o": "òóôõöøōŏőơǒǫǭȍȏȫȭȯȱọỏốồổỗộớờởỡợ", "r": "ŕŗřȑȓ", "s": "śŝşšșſ", "t": "ţťŧț",
+		"u": "ùúûüũūŭůűųưǔǖǘǚǜȕȗụủứừửữự", "w": "ŵ", "y": "ýÿŷȳỳỵỷỹ", "z": "źżžƶ",
+		"ae": "æ", "ij": "ĳ", "oe": "œ", "ss": "ß", "th": "þ",
+		"α": "άἀἁἂἃἄἅἆἇὰάᾶ", "ε": "έἐἑἒἓἔἕὲέ", "η": "ήἠἡἢἣἤἥἦἧὴήῆ", "ι": "ίϊΐἰἱἲἳἴἵἶἷὶίῖ",
+		"ο": "όὀὁὂὃὄὅὸό", "υ": "ύϋΰὐὑὒὓὔὕὖὗὺύῦ", "ω": "ώὠὡὢὣὤὥὦὧὼώῶ", "ρ": "ῤῥ",
+		"е": "ё",
+	} {
+		for _, r := range letters {
+			m[r] = base
+		}
+	}
+	return m
+}()

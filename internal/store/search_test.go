@@ -2,10 +2,15 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
+	"github.com/dialogue-secretariat/portal/internal/dbtest"
 	"github.com/dialogue-secretariat/portal/internal/dialogue"
 	"github.com/dialogue-secretariat/portal/internal/store"
 )
@@ -97,5 +102,254 @@ func TestSearchRepliesAreSealed(t *testing.T) {
 	tn := dialogue.Viewer{UserID: 4, DelegationID: f.be + f.fr + 50, DelegationKind: dialogue.Partner}
 	if _, replies := hitsOf(t, f.st, tn, "mediterranee"); len(replies) != 0 {
 		t.Fatalf("a partner finds %v in a round released to member states", replies)
+	}
+}
+
+func TestSearchFindsTheCurrentTextOfAReply(t *testing.T) {
+	f := newRoundFixture(t, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	ctx := context.Background()
+	be := dialogue.Viewer{UserID: 1, DelegationID: f.be, DelegationKind: dialogue.MemberState}
+	all := dialogue.Viewer{UserID: 3, SeeAll: true}
+	if _, err := f.save(0, "A first thought on visa liberalisation."); err != nil {
+		t.Fatal(err)
+	}
+	if _, replies := hitsOf(t, f.st, be, "liberalisation"); len(replies) != 1 {
+		t.Fatalf("the draft's text: %v", replies)
+	}
+	if _, err := f.st.SavePosition(ctx, cli, store.PositionSave{RoundID: f.round, QuestionID: f.text, DelegationID: f.be,
+		BaseRevision: 1, Status: dialogue.PositionSubmitted, Body: "Belgium supports readmission clauses."}); err != nil {
+		t.Fatal(err)
+	}
+	// What a reply says now is what is found, as the round pages show it:
+	// a word only an earlier revision had no longer finds it.
+	for _, v := range []dialogue.Viewer{be, all} {
+		if _, replies := hitsOf(t, f.st, v, "liberalisation"); len(replies) != 0 {
+			t.Errorf("the replaced text still finds the reply: %v", replies)
+		}
+		if _, replies := hitsOf(t, f.st, v, "readmission"); strings.Join(replies, ",") != "BE" {
+			t.Errorf("the current text: %v", replies)
+		}
+	}
+}
+
+func TestSearchPassages(t *testing.T) {
+	f := newRoundFixture(t, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	ctx := context.Background()
+	filler := func(n int) string { return strings.Repeat("lorem ipsum ", n/2) }
+	body := "Belgium opens.\n\n" + filler(60) + "The Œuvre of the Méditerranée-ÉCOLE, " + filler(10) +
+		"then the cross-border route (5559/26). " + filler(100) + "Again the MEDITERRANEE, at the end."
+	if _, err := f.st.SavePosition(ctx, cli, store.PositionSave{RoundID: f.round, QuestionID: f.text, DelegationID: f.be,
+		Status: dialogue.PositionSubmitted, Body: body}); err != nil {
+		t.Fatal(err)
+	}
+	all := dialogue.Viewer{UserID: 3, SeeAll: true}
+	passage := func(q string) string {
+		t.Helper()
+		res, err := f.st.Search(ctx, all, q)
+		if err != nil || len(res.Replies) != 1 {
+			t.Fatalf("search %q: %v %v", q, res.Replies, err)
+		}
+		return strings.NewReplacer(store.MatchStart, "[", store.MatchStop, "]").Replace(res.Replies[0].Passage)
+	}
+	mark := func(q string, want ...string) {
+		t.Helper()
+		p := passage(q)
+		for _, w := range want {
+			if !strings.Contains(p, w) {
+				t.Errorf("search %q: passage %q lacks %q", q, p, w)
+			}
+		}
+	}
+	// Accents and case ignored as the index ignores them; a word inside a
+	// longer one is not a match; the text is laid out on one line.
+	mark("mediterranee oeuvre", "The [Œuvre] of the [Méditerranée]-ÉCOLE", "Again the [MEDITERRANEE], at the end.")
+	mark("cross-border", "the [cross-border] route")
+	mark(`"cross border" 5559/26`, "[cross]-[border] route ([5559/26]).")
+	// Two fragments of at most about 40 words, around the first matches,
+	// not the start of the text.
+	p := passage("mediterranee")
+	frags := strings.Split(p, " … ")
+	if len(frags) != 2 {
+		t.Fatalf("passage %q: %d fragments, want 2", p, len(frags))
+	}
+	for _, fr := range frags {
+		if n := len(strings.Fields(fr)); n > 40 || n < 15 {
+			t.Errorf("fragment of %d words: %q", n, fr)
+		}
+	}
+	if strings.Contains(p, "Belgium opens") || strings.Contains(p, "\n") {
+		t.Errorf("passage %q", p)
+	}
+	// Without a match in the text (only an excluded word was given), the
+	// text's first words.
+	if p := passage("readmission or -zebra"); !strings.HasPrefix(p, "Belgium opens. lorem ipsum") || strings.Contains(p, "[") {
+		t.Errorf("passage without a match: %q", p)
+	}
+}
+
+// TestSearchIsThePlainQuery: with more documents and replies than Search
+// looks at first, it finds exactly what the plain query finds (every match
+// the viewer may see, sorted, the first 50), for viewers who may see much
+// or little and for words common and rare.
+func TestSearchIsThePlainQuery(t *testing.T) {
+	ctx := context.Background()
+	st, url := dbtest.Store(t)
+	c, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	// Three years of a register (1,000 notes, one every day or so, with
+	// every kind of distribution) and 40 rounds of 4 questions put to 30
+	// delegations (4,800 replies), released to one audience or another or
+	// not at all. Words: "europol" in half the texts, "often" in a fifth,
+	// "middling" in a few percent, "seldom" in a handful, in no pattern of
+	// date.
+	if _, err := c.Exec(ctx, `
+		INSERT INTO delegations (code, kind, name, protocol_order)
+		SELECT 'M' || i, 'member_state', 'Member ' || i, i FROM generate_series(1, 27) i;
+		INSERT INTO delegations (code, kind, name) VALUES
+		    ('TN', 'partner', 'Tunisia'), ('EUROPOL', 'observer', 'Europol'), ('COM', 'institution', 'Commission');
+		INSERT INTO working_parties (code, name) VALUES ('JAIEX', 'JAI External');
+		INSERT INTO working_party_members (working_party_id, delegation_id)
+		SELECT w.id, d.id FROM working_parties w, delegations d WHERE d.code IN ('M1', 'M2', 'TN');
+		INSERT INTO documents (number, year, doc_date, sender, recipients, subject, body_md, status, issued_at, audience, working_party_id)
+		SELECT i, 2024 + i % 3, date '2026-11-01' - i, 'Presidency', 'Delegations', 'Note ' || i,
+		       concat_ws(' ', 'A note on', CASE WHEN i % 2 = 0 THEN 'Europol' END, CASE WHEN i % 5 = 0 THEN 'often' END,
+		                 CASE WHEN i % 37 = 0 THEN 'middling' END, CASE WHEN i % 211 = 0 THEN 'seldom' END, 'and more.'),
+		       CASE WHEN i % 50 = 0 THEN 'draft' ELSE 'issued' END, now(),
+		       (ARRAY['delegations', 'delegations', 'delegations', 'member_states', 'working_party', 'named'])[1 + i % 6],
+		       CASE WHEN i % 6 = 4 THEN (SELECT id FROM working_parties) END
+		FROM generate_series(1, 1000) i;
+		INSERT INTO document_recipients (document_id, delegation_id)
+		SELECT d.id, g.id FROM documents d, delegations g
+		WHERE d.audience = 'named' AND ((g.code = 'TN' AND d.number % 4 = 1) OR (g.code = 'EUROPOL' AND d.number % 8 = 5) OR g.code = 'M3');
+		INSERT INTO questions (document_id, position, kind, prompt)
+		SELECT d.id, q, 'text', 'Question ' || q FROM documents d, generate_series(1, 4) q WHERE d.number = 1;
+		INSERT INTO rounds (document_id, title, opens_at, deadline, closed_at, released_at, release_audience)
+		SELECT d.id, 'Round ' || r, timestamptz '2026-11-01' - r * interval '10 days', timestamptz '2026-11-01' - r * interval '10 days' + interval '5 days',
+		       CASE WHEN r % 4 <> 0 THEN now() END, CASE WHEN r % 4 <> 0 THEN now() END,
+		       (ARRAY['member_states', 'member_states_partners', 'presidency'])[1 + r % 3]
+		FROM documents d, generate_series(1, 40) r WHERE d.number = 1;
+		INSERT INTO round_delegations (round_id, delegation_id) SELECT r.id, d.id FROM rounds r, delegations d;
+		INSERT INTO positions (round_id, question_id, delegation_id, revision, status, body, updated_at)
+		SELECT r.id, q.id, d.id, 1, CASE WHEN (r.id + q.position + d.id) % 7 = 0 THEN 'draft' ELSE 'submitted' END,
+		       concat_ws(' ', 'We reply', CASE WHEN (r.id + q.position + d.id) % 2 = 0 THEN 'Europol' END,
+		                 CASE WHEN (r.id * 3 + d.id) % 5 = 0 THEN 'often' END, CASE WHEN (r.id + q.position * d.id) % 37 = 0 THEN 'middling' END,
+		                 CASE WHEN (r.id * 7 + q.position * 11 + d.id) % 997 = 0 THEN 'seldom' END, 'and so on.'),
+		       r.opens_at + q.position * interval '1 hour' + d.id * interval '1 minute'
+		FROM rounds r, questions q, delegations d;
+		INSERT INTO position_revisions (position_id, revision, status, body, demo, created_at)
+		SELECT id, 1, status, body, true, updated_at FROM positions;
+		ANALYZE;`); err != nil {
+		t.Fatal(err)
+	}
+	column := func(sql string, args ...any) []string {
+		t.Helper()
+		rows, err := c.Query(ctx, sql, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	// The plain queries, with the rules of store/visibility.go and of
+	// sealing written out again.
+	const plainDocuments = `
+		SELECT d.id::text FROM documents d
+		WHERE d.search @@ websearch_to_tsquery('portal', $1)
+		  AND ($2 OR (d.status = 'issued' AND (
+		       EXISTS (SELECT 1 FROM document_recipients dr WHERE dr.document_id = d.id AND dr.delegation_id = $3)
+		       OR (d.audience = 'delegations' AND EXISTS (SELECT 1 FROM delegations vd WHERE vd.id = $3 AND vd.kind IN ('member_state', 'institution')))
+		       OR (d.audience = 'member_states' AND EXISTS (SELECT 1 FROM delegations vd WHERE vd.id = $3 AND vd.kind = 'member_state'))
+		       OR (d.audience = 'working_party' AND EXISTS (SELECT 1 FROM working_party_members wm WHERE wm.working_party_id = d.working_party_id AND wm.delegation_id = $3)))))
+		ORDER BY d.doc_date DESC, d.year DESC, d.number DESC NULLS FIRST, d.id DESC
+		LIMIT 50`
+	const plainReplies = `
+		SELECT concat_ws(' ', r.id, qu.position, d.code) FROM positions p
+		JOIN rounds r ON r.id = p.round_id
+		JOIN questions qu ON qu.id = p.question_id
+		JOIN delegations d ON d.id = p.delegation_id
+		WHERE to_tsvector('portal', p.body) @@ websearch_to_tsquery('portal', $1)
+		  AND (p.delegation_id = $3 OR (p.status <> 'draft' AND ($2 OR (r.released_at IS NOT NULL AND (
+		       (r.release_audience = 'member_states' AND (SELECT kind FROM delegations WHERE id = $3) IN ('member_state', 'institution'))
+		       OR (r.release_audience = 'member_states_partners' AND (SELECT kind FROM delegations WHERE id = $3) IN ('member_state', 'institution', 'partner')))))))
+		ORDER BY p.updated_at DESC, p.id DESC
+		LIMIT 50`
+	viewers := map[string]dialogue.Viewer{"presidency": {UserID: 1, SeeAll: true}}
+	for _, code := range []string{"M1", "M3", "TN", "EUROPOL", "COM"} {
+		var id int64
+		if err := c.QueryRow(ctx, `SELECT id FROM delegations WHERE code = $1`, code).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		viewers[code] = dialogue.Viewer{UserID: 2, DelegationID: id}
+	}
+	for name, v := range viewers {
+		for _, w := range []string{"Europol", "often", "middling", "seldom", "often middling", "europol or seldom", "nowhere"} {
+			res, err := st.Search(ctx, v, w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var docs, replies []string
+			for _, h := range res.Documents {
+				docs = append(docs, fmt.Sprint(h.Document.ID))
+			}
+			for _, h := range res.Replies {
+				replies = append(replies, fmt.Sprint(h.RoundID, " ", h.QuestionPos, " ", h.Delegation.Code))
+			}
+			if want := column(plainDocuments, w, v.SeeAll, v.DelegationID); strings.Join(docs, ",") != strings.Join(want, ",") {
+				t.Errorf("%s searching %q: documents %v, want %v", name, w, docs, want)
+			}
+			if want := column(plainReplies, w, v.SeeAll, v.DelegationID); strings.Join(replies, ",") != strings.Join(want, ",") {
+				t.Errorf("%s searching %q: replies %v, want %v", name, w, replies, want)
+			}
+		}
+	}
+}
+
+// BenchmarkSearch times Search on an existing database, such as the ten
+// years of `portal bench-data`, named by PORTAL_SEARCH_BENCH_URL (migrated:
+// Search needs migration 000003), for viewers who may see much or little
+// and words common and rare:
+//
+//	PORTAL_SEARCH_BENCH_URL=$(bin/portal devdb url portal_bench) go test -run - -bench Search ./internal/store/
+func BenchmarkSearch(b *testing.B) {
+	url := os.Getenv("PORTAL_SEARCH_BENCH_URL")
+	if url == "" {
+		b.Skip("PORTAL_SEARCH_BENCH_URL is not set")
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, url, 2)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	viewers := []struct {
+		name string
+		v    dialogue.Viewer
+	}{{"presidency", dialogue.Viewer{UserID: 1, SeeAll: true}}}
+	for _, code := range []string{"BE", "TN", "EUROPOL"} {
+		var id int64
+		if err := st.Pool().QueryRow(ctx, `SELECT id FROM delegations WHERE code = $1`, code).Scan(&id); err != nil {
+			b.Fatal(err)
+		}
+		viewers = append(viewers, struct {
+			name string
+			v    dialogue.Viewer
+		}{code, dialogue.Viewer{UserID: 2, DelegationID: id}})
+	}
+	for _, w := range []string{"Europol", "trafficking", "Estoril"} {
+		for _, v := range viewers {
+			b.Run(w+"/"+v.name, func(b *testing.B) {
+				for b.Loop() {
+					if _, err := st.Search(ctx, v.v, w); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }
