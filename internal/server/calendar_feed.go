@@ -9,7 +9,6 @@ import (
 	"github.com/dialogue-secretariat/portal/internal/auth"
 	"github.com/dialogue-secretariat/portal/internal/calendar"
 	"github.com/dialogue-secretariat/portal/internal/dialogue"
-	"github.com/dialogue-secretariat/portal/internal/store"
 	"github.com/dialogue-secretariat/portal/web"
 )
 
@@ -42,7 +41,7 @@ func (s *server) calendarFeed(w http.ResponseWriter, r *http.Request) {
 	viewer := viewerOf(&u)
 	// The feed: the past twelve months and everything ahead. Calendar
 	// applications poll it; a decade of meetings would be sent each time.
-	ms, err := s.st.VisibleMeetings(ctx, viewer, store.MeetingFilter{From: s.now().AddDate(-1, 0, 0)})
+	ms, err := s.st.FeedMeetings(ctx, viewer, s.now().AddDate(-1, 0, 0))
 	if err != nil {
 		s.feedFailed(w, r, err)
 		return

@@ -1,9 +1,13 @@
 package server_test
 
 import (
+	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/dialogue-secretariat/portal/internal/dialogue"
+	"github.com/dialogue-secretariat/portal/internal/store"
 )
 
 // The home page puts first what concerns each kind of user.
@@ -28,5 +32,62 @@ func TestHomeOrientsEachRole(t *testing.T) {
 		checkHTML(t, "/ as "+string(c.role), r.body)
 		r.mustContain(t, "/ as "+string(c.role)+" "+c.delegation, c.want...)
 		r.mustNotContain(t, "/ as "+string(c.role)+" "+c.delegation, c.unwanted...)
+	}
+}
+
+// The secretariat's cadence summary weighs the senior officials' meetings
+// by the year they start in (Brussels time), whatever else is held: the
+// home page reads only those meetings, from 1 January of last year.
+func TestHomeCadenceReadsTheMeetingsThatCount(t *testing.T) {
+	raw, st := demoServerRaw(t)
+	h := signedIn(t, raw, st, dialogue.RoleSecretariat, "")
+	ctx := context.Background()
+	add := func(level dialogue.MeetingLevel, title string, starts time.Time) {
+		t.Helper()
+		if _, err := st.CreateMeeting(ctx, dialogue.Actor{Name: "test"}, store.MeetingInput{DialogueCode: "clasi",
+			Level: level, Title: title, StartsAt: starts, EndsAt: starts.Add(3 * time.Hour)}); err != nil {
+			t.Fatalf("%s: %v", title, err)
+		}
+	}
+	brussels := func(y int, m time.Month, d, hour, min int) time.Time {
+		return time.Date(y, m, d, hour, min, 0, 0, dialogue.Brussels)
+	}
+	clasi := func() string {
+		r := get(t, h, "/")
+		i := strings.Index(r.body, "EU–CLASI dialogue: cadence")
+		if i < 0 {
+			t.Fatalf("no cadence of the CLASI dialogue on the secretariat's home page")
+		}
+		j := strings.Index(r.body[i:], "</table>")
+		return r.body[i : i+j]
+	}
+	// The demo holds no CLASI senior officials' meeting in 2025 (the demo's
+	// clock is March 2026): last year's rule was missed.
+	if s := clasi(); !strings.Contains(s, "no such meeting in 2025") {
+		t.Fatalf("2025 is not missed before the test's meetings: %s", s)
+	}
+	// A technical meeting in 2025, and a senior officials' meeting that ends
+	// in 2025 but started on New Year's Eve, do not meet it.
+	add(dialogue.LevelTechnical, "CLASI technical meeting", brussels(2025, time.June, 3, 9, 0))
+	add(dialogue.LevelSOM, "CLASI SOM of New Year's Eve", brussels(2024, time.December, 31, 23, 0))
+	if s := clasi(); !strings.Contains(s, "no such meeting in 2025") {
+		t.Errorf("a technical meeting or a meeting of 2024 met the 2025 rule: %s", s)
+	}
+	// One starting half an hour into 2025 in Brussels (still 2024 in UTC)
+	// does: the met rule of last year is no longer listed. A ministerial
+	// meeting planned for this year does not plan this year's rule; a senior
+	// officials' meeting does.
+	add(dialogue.LevelSOM, "CLASI SOM of New Year's night", brussels(2025, time.January, 1, 0, 30))
+	add(dialogue.LevelMinisterial, "CLASI ministerial meeting", brussels(2026, time.May, 5, 9, 0))
+	s := clasi()
+	if strings.Contains(s, "2025") {
+		t.Errorf("2025 still listed once met: %s", s)
+	}
+	if !strings.Contains(s, "nothing planned; 304 days left until the end of 2026") {
+		t.Errorf("the ministerial meeting planned this year's senior officials' rule: %s", s)
+	}
+	add(dialogue.LevelSOM, "CLASI SOM of the autumn", brussels(2026, time.October, 6, 9, 0))
+	if s := clasi(); !strings.Contains(s, "Planned for 6 October 2026") || !strings.Contains(s, "CLASI SOM of the autumn") {
+		t.Errorf("the senior officials' meeting planned in October does not plan this year's rule: %s", s)
 	}
 }

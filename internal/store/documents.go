@@ -113,8 +113,11 @@ func (r documentRow) document() dialogue.Document {
 }
 
 // Documents lists the register, newest first, filtered by f. Every filter
-// is served by an index: year (documents_year_idx), marking, status, dialogue
-// and, for the distribution code, an EXISTS on document_codes (code, document_id).
+// is served by an index: a year by documents_year_newest_idx, which also
+// gives that year's documents in the list's order, so a page reads one
+// year's rows and stops (without a year, documents_newest_idx); marking,
+// status, dialogue and, for the distribution code, an EXISTS on
+// document_codes (code, document_id) for each candidate.
 func (s *Store) Documents(ctx context.Context, f DocumentFilter) (DocumentList, error) {
 	var (
 		where []string

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -111,6 +112,67 @@ func (s *Store) Meetings(ctx context.Context, f MeetingFilter) ([]dialogue.Meeti
 	return s.VisibleMeetings(ctx, dialogue.Viewer{SeeAll: true}, f)
 }
 
+// unplanned is a parameter as the planner should take it: as an InitPlan,
+// whose value it does not look at when it plans. The plan is then the same
+// whatever the value, so PostgreSQL soon keeps the prepared statement's
+// generic plan, made once per connection, instead of planning the
+// visibility rule anew on every request, which costs more than running it
+// over a window. The indexes still serve a bound given this way (its value
+// is known when the scan starts), and a viewer who sees all still skips the
+// rule at run time (OR stops at the first true operand).
+func unplanned(param, typ string) string {
+	return "(SELECT " + param + "::" + typ + ")"
+}
+
+// FeedMeetings returns the meetings the viewer may see that end after from,
+// in chronological order: a calendar subscription, which calendar
+// applications poll all day. It reads the window through meetings_ends_idx,
+// planned once per connection (see unplanned).
+func (s *Store) FeedMeetings(ctx context.Context, v dialogue.Viewer, from time.Time) ([]dialogue.Meeting, error) {
+	seeAll, delegation := viewerArgs(v)
+	rows, err := s.pool.Query(ctx, meetingSelect+`
+		WHERE m.ends_at > `+unplanned("$3", "timestamptz")+`
+		  AND `+meetingVisible(unplanned("$1", "boolean"), unplanned("$2", "bigint"))+`
+		ORDER BY m.starts_at, m.id`, seeAll, delegation, from)
+	return collectMeetings(rows, err)
+}
+
+// NextMeetings returns the first n meetings not yet over at now that the
+// viewer may see, soonest first: the home page's next meetings. The window
+// (every meeting ending after now, a few dozen at most) is read through
+// meetings_ends_idx and only then sorted, behind OFFSET 0: planned once per
+// connection (see unplanned), the statement could otherwise walk
+// meetings_starts_idx from the first meeting ever held, in the hope of
+// finding n among them early.
+func (s *Store) NextMeetings(ctx context.Context, v dialogue.Viewer, now time.Time, n int) ([]dialogue.Meeting, error) {
+	seeAll, delegation := viewerArgs(v)
+	rows, err := s.pool.Query(ctx, `SELECT * FROM (`+meetingSelect+`
+		WHERE m.ends_at > `+unplanned("$3", "timestamptz")+`
+		  AND `+meetingVisible(unplanned("$1", "boolean"), unplanned("$2", "bigint"))+`
+		OFFSET 0) m
+		ORDER BY m.starts_at, m.id LIMIT `+strconv.Itoa(max(n, 0)), seeAll, delegation, now)
+	return collectMeetings(rows, err)
+}
+
+// CadenceMeetings returns the dialogues' senior officials' and ministerial
+// meetings that start on or after from and that the viewer may see, in
+// chronological order, cancelled ones included: all dialogue.CheckCadence
+// weighs (it counts meetings of those levels by the year they start in).
+// The secretariat's home page asks for last year and the years ahead; read
+// through meetings_level_idx that is a few rows a year, where every meeting
+// of the period (COSI's and the technical ones too) would be dozens. The
+// levels are written in the statement, not passed, for the same reason as
+// the bound (see unplanned).
+func (s *Store) CadenceMeetings(ctx context.Context, v dialogue.Viewer, from time.Time) ([]dialogue.Meeting, error) {
+	seeAll, delegation := viewerArgs(v)
+	rows, err := s.pool.Query(ctx, meetingSelect+`
+		WHERE m.level IN ('`+string(dialogue.LevelSOM)+`', '`+string(dialogue.LevelMinisterial)+`')
+		  AND m.dialogue_id IS NOT NULL AND m.starts_at >= `+unplanned("$3", "timestamptz")+`
+		  AND `+meetingVisible(unplanned("$1", "boolean"), unplanned("$2", "bigint"))+`
+		ORDER BY m.starts_at, m.id`, seeAll, delegation, from)
+	return collectMeetings(rows, err)
+}
+
 // MeetingsByID returns the meetings with the given ids, in chronological
 // order; ids the database does not hold are left out.
 func (s *Store) MeetingsByID(ctx context.Context, ids []int64) ([]dialogue.Meeting, error) {
@@ -118,5 +180,18 @@ func (s *Store) MeetingsByID(ctx context.Context, ids []int64) ([]dialogue.Meeti
 		return nil, nil
 	}
 	rows, err := s.pool.Query(ctx, meetingSelect+" WHERE m.id = ANY($1) ORDER BY m.starts_at, m.id", ids)
+	return collectMeetings(rows, err)
+}
+
+// VisibleMeetingsByID returns those of the given meetings the viewer may
+// see, in chronological order: the meetings others are held back-to-back
+// with, looked up by id rather than among every COSI meeting ever held.
+func (s *Store) VisibleMeetingsByID(ctx context.Context, v dialogue.Viewer, ids []int64) ([]dialogue.Meeting, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	seeAll, delegation := viewerArgs(v)
+	rows, err := s.pool.Query(ctx, meetingSelect+" WHERE m.id = ANY($3) AND "+meetingVisible("$1", "$2")+
+		" ORDER BY m.starts_at, m.id", seeAll, delegation, ids)
 	return collectMeetings(rows, err)
 }

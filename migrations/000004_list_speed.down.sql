@@ -1,0 +1,6 @@
+DROP INDEX documents_year_newest_idx;
+CREATE INDEX document_recipients_delegation_idx ON document_recipients (delegation_id);
+DROP INDEX document_recipients_delegation_document_idx;
+CREATE INDEX meeting_invitations_delegation_idx ON meeting_invitations (delegation_id);
+DROP INDEX meeting_invitations_delegation_meeting_idx;
+DROP INDEX meetings_ends_idx;
