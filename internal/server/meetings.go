@@ -236,16 +236,9 @@ func (s *server) backToBack(ctx context.Context, v dialogue.Viewer, ms []dialogu
 	if len(missing) == 0 {
 		return known, nil
 	}
-	var others []dialogue.Meeting
-	var err error
-	if v.SeeAll {
-		others, err = s.st.MeetingsByID(ctx, missing)
-	} else {
-		// A meeting is held back-to-back only with a COSI or COSI Support
-		// Group meeting (the store refuses anything else): those of COSI
-		// the viewer may see.
-		others, err = s.st.VisibleMeetings(ctx, v, store.MeetingFilter{COSIOnly: true})
-	}
+	// Those of the others the viewer may see, by id (not every COSI
+	// meeting ever held).
+	others, err := s.st.VisibleMeetingsByID(ctx, v, missing)
 	if err != nil {
 		return nil, err
 	}

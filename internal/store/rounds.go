@@ -200,10 +200,6 @@ func (s *Store) Rounds(ctx context.Context, v dialogue.Viewer) ([]RoundSummary, 
 // consulted in. Counts of other delegations' replies are given only to
 // those who see all (sealing). more tells whether another page follows.
 func (s *Store) FindRounds(ctx context.Context, v dialogue.Viewer, f RoundFilter) (list []RoundSummary, more bool, err error) {
-	var openAt *time.Time
-	if !f.OpenAt.IsZero() {
-		openAt = &f.OpenAt
-	}
 	limit := -1 // LIMIT NULL: all
 	if f.Limit > 0 {
 		limit = f.Limit + 1 // one more tells whether another page follows
@@ -211,6 +207,20 @@ func (s *Store) FindRounds(ctx context.Context, v dialogue.Viewer, f RoundFilter
 	var lim *int
 	if limit > 0 {
 		lim = &limit
+	}
+	args := []any{v.SeeAll, v.DelegationID, lim, f.Offset}
+	// The open-rounds condition is in the statement only when asked for
+	// (a statement of its own, with its own plan): written as "$5 IS NULL
+	// OR ...", the plan PostgreSQL keeps for both read every round rather
+	// than the index of open rounds.
+	open := ""
+	if !f.OpenAt.IsZero() {
+		args = append(args, f.OpenAt)
+		open = `
+		  AND r.closed_at IS NULL AND r.opens_at <= $5 AND (
+		        r.deadline > $5
+		        OR ($1 AND EXISTS (SELECT 1 FROM round_delegations e WHERE e.round_id = r.id AND e.extended_until > $5))
+		        OR rd.extended_until > $5)`
 	}
 	rows, err := s.pool.Query(ctx, `
 		SELECT `+roundColumns+`,
@@ -224,13 +234,9 @@ func (s *Store) FindRounds(ctx context.Context, v dialogue.Viewer, f RoundFilter
 		FROM rounds r
 		JOIN documents d ON d.id = r.document_id
 		LEFT JOIN round_delegations rd ON rd.round_id = r.id AND rd.delegation_id = $2
-		WHERE ($1 OR rd.delegation_id IS NOT NULL)
-		  AND ($3::timestamptz IS NULL OR (r.closed_at IS NULL AND r.opens_at <= $3 AND (
-		        r.deadline > $3
-		        OR ($1 AND EXISTS (SELECT 1 FROM round_delegations e WHERE e.round_id = r.id AND e.extended_until > $3))
-		        OR rd.extended_until > $3)))
+		WHERE ($1 OR rd.delegation_id IS NOT NULL)`+open+`
 		ORDER BY r.deadline DESC, r.id DESC
-		LIMIT $4 OFFSET $5`, v.SeeAll, v.DelegationID, openAt, lim, f.Offset)
+		LIMIT $3 OFFSET $4`, args...)
 	if err != nil {
 		return nil, false, err
 	}
