@@ -184,7 +184,10 @@ func readBenchData(ctx context.Context, st *store.Store, o benchOptions) (*bench
 
 	// The document page: the big round's note when every member state's
 	// delegates see it (a LIMITE note with questions and rounds: the
-	// richest page), else the newest LIMITE document they all see.
+	// richest page), else the newest LIMITE document they all see; one
+	// that is not a revision and follows no previous document, so that
+	// datasets of every size measure the same page (such a link costs one
+	// more statement, whatever the size).
 	candidates := []int64{d.BigRound.Round.DocumentID}
 	list, err := st.Documents(ctx, store.DocumentFilter{Viewer: delegationViewer(d.MemberStates[0]),
 		Marking: dialogue.MarkingLimite, Status: dialogue.DocumentIssued, Limit: 50})
@@ -207,9 +210,14 @@ func readBenchData(ctx context.Context, st *store.Store, o benchOptions) (*bench
 			}
 		}
 		if visible {
-			if d.Document, err = st.Document(ctx, dialogue.Viewer{SeeAll: true}, id); err != nil {
+			doc, err := st.Document(ctx, dialogue.Viewer{SeeAll: true}, id)
+			if err != nil {
 				return nil, err
 			}
+			if doc.PreviousDocumentID != 0 || doc.RevisesID != 0 {
+				continue
+			}
+			d.Document = doc
 			break
 		}
 	}

@@ -92,12 +92,18 @@ func serve(ctx context.Context, cfg config) (err error) {
 }
 
 // tuneGC lets the heap grow to five times what is live (GOGC=400) unless
-// GOGC says otherwise. The portal keeps little (a few MB live) and makes
-// much short-lived garbage (pages of 50–150 KB): at the default of 100 the
-// collector took about a third of the CPU of a busy page for a few MB saved.
+// GOGC says otherwise, within a soft limit of 256 MiB unless GOMEMLIMIT
+// says otherwise. The portal keeps little live and makes much short-lived
+// garbage (pages of 50–150 KB): at the default GOGC of 100 the collector
+// took about a third of the CPU of a busy page; the limit makes it work
+// harder only when the heap nears it, so memory stays bounded on a small
+// machine.
 func tuneGC() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(256 << 20)
 	}
 }
 
