@@ -29,6 +29,7 @@ const (
 func newSessionManager(cfg Config, store scs.Store) *scs.SessionManager {
 	sm := scs.New()
 	sm.Store = store
+	sm.Codec = sessionCodec{}
 	// The idle timeout is the store's (store.SessionStore): scs's own
 	// rewrites the session at every request.
 	sm.Lifetime = cfg.SessionLifetime
@@ -80,7 +81,7 @@ func actorOf(r *http.Request) dialogue.Actor {
 // sessionUserOf reads the signed-in user's id from a session's encoded
 // data, for the session store to keep beside it (0: nobody signed in).
 func sessionUserOf(data []byte) int64 {
-	_, values, err := scs.GobCodec{}.Decode(data)
+	_, values, err := sessionCodec{}.Decode(data)
 	if err != nil {
 		return 0
 	}
