@@ -18,8 +18,8 @@ const touchEvery = time.Minute
 // SessionStore keeps scs sessions in the sessions table. It implements
 // scs.Store and scs.CtxStore. It also keeps the idle timeout itself
 // (scs's own IdleTimeout rewrites the session on every request): a session
-// not used for idle is not found, and expired rows are swept by
-// DeleteExpiredSessions.
+// not used for idle is not found, and expired or idle rows are swept by
+// DeleteExpired.
 type SessionStore struct {
 	s      *Store
 	idle   time.Duration
