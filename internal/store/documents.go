@@ -270,17 +270,7 @@ func (s *Store) Document(ctx context.Context, v dialogue.Viewer, id int64) (dial
 		Query(func(rows pgx.Rows) error {
 			qs, err := pgx.CollectRows(rows, pgx.RowToStructByName[questionOptionRow])
 			for _, q := range qs {
-				if n := len(doc.Questions); n == 0 || doc.Questions[n-1].ID != q.ID {
-					doc.Questions = append(doc.Questions, dialogue.Question{
-						ID: q.ID, Position: q.Position, Kind: dialogue.QuestionKind(q.Kind), Prompt: q.Prompt,
-					})
-				}
-				if q.OptionID != nil {
-					last := &doc.Questions[len(doc.Questions)-1]
-					last.Options = append(last.Options, dialogue.Option{
-						ID: *q.OptionID, Position: *q.OptionPosition, Label: *q.OptionLabel, Body: *q.OptionBody,
-					})
-				}
+				doc.Questions = appendQuestionRow(doc.Questions, q)
 			}
 			return err
 		})

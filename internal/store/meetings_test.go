@@ -189,6 +189,37 @@ func demoViewers(t *testing.T, url string) []dialogue.Viewer {
 	return viewers
 }
 
+// oneConnection is a store on a single connection: after five executions
+// of a statement, PostgreSQL may keep one plan for it, which the tests
+// using it then exercise for every viewer and bound.
+func oneConnection(t *testing.T, url string) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), url, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
+	return st
+}
+
+// meetingForBelgium adds a technical meeting whose invitation list names
+// Belgium alone.
+func meetingForBelgium(t *testing.T, url, title string, start, end time.Time) {
+	t.Helper()
+	exec(t, url, `INSERT INTO meetings (dialogue_id, level, title, starts_at, ends_at)
+		VALUES ((SELECT id FROM dialogues WHERE code = 'med'), 'technical', $1, $2, $3)`, title, start, end)
+	exec(t, url, `INSERT INTO meeting_invitations (meeting_id, delegation_id)
+		SELECT m.id, d.id FROM meetings m, delegations d WHERE m.title = $1 AND d.code = 'BE'`, title)
+}
+
+// meetingIDs are the ids of meetings, in order.
+func meetingIDs(ms []dialogue.Meeting) (out []int64) {
+	for _, m := range ms {
+		out = append(out, m.ID)
+	}
+	return out
+}
+
 // TestFeedMeetings: a calendar feed holds exactly the meetings its user may
 // see that end after the start of the window, in chronological order, also
 // once PostgreSQL plans the statement once for every viewer and window (on
@@ -196,17 +227,9 @@ func demoViewers(t *testing.T, url string) []dialogue.Viewer {
 func TestFeedMeetings(t *testing.T) {
 	_, url := demoStore(t)
 	ctx := context.Background()
-	st, err := store.Open(ctx, url, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := oneConnection(t, url)
 	// One whose invitation list names Belgium alone.
-	exec(t, url, `INSERT INTO meetings (dialogue_id, level, title, starts_at, ends_at)
-		VALUES ((SELECT id FROM dialogues WHERE code = 'med'), 'technical', 'Feed: for Belgium', $1, $2)`,
-		demoNow.AddDate(0, 1, 0), demoNow.AddDate(0, 1, 0).Add(3*time.Hour))
-	exec(t, url, `INSERT INTO meeting_invitations (meeting_id, delegation_id)
-		SELECT m.id, d.id FROM meetings m, delegations d WHERE m.title = 'Feed: for Belgium' AND d.code = 'BE'`)
+	meetingForBelgium(t, url, "Feed: for Belgium", demoNow.AddDate(0, 1, 0), demoNow.AddDate(0, 1, 0).Add(3*time.Hour))
 
 	viewers := demoViewers(t, url)
 	windows := []time.Time{demoNow.AddDate(-1, 0, 0), demoNow, demoNow.AddDate(-10, 0, 0)}
@@ -222,14 +245,8 @@ func TestFeedMeetings(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ids := func(ms []dialogue.Meeting) (out []int64) {
-				for _, m := range ms {
-					out = append(out, m.ID)
-				}
-				return out
-			}
-			if !slices.Equal(ids(got), ids(want)) {
-				t.Errorf("round %d, viewer %+v, from %v: %v, want %v", round, v, from, ids(got), ids(want))
+			if !slices.Equal(meetingIDs(got), meetingIDs(want)) {
+				t.Errorf("round %d, viewer %+v, from %v: %v, want %v", round, v, from, meetingIDs(got), meetingIDs(want))
 			}
 			for _, m := range got {
 				if !m.EndsAt.After(from) {
@@ -255,26 +272,12 @@ func TestFeedMeetings(t *testing.T) {
 func TestNextMeetings(t *testing.T) {
 	_, url := demoStore(t)
 	ctx := context.Background()
-	st, err := store.Open(ctx, url, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := oneConnection(t, url)
 	// Under way at demoNow, and invited: Belgium alone.
-	exec(t, url, `INSERT INTO meetings (dialogue_id, level, title, starts_at, ends_at)
-		VALUES ((SELECT id FROM dialogues WHERE code = 'med'), 'technical', 'Next: under way for Belgium', $1, $2)`,
-		demoNow.Add(-time.Hour), demoNow.Add(2*time.Hour))
-	exec(t, url, `INSERT INTO meeting_invitations (meeting_id, delegation_id)
-		SELECT m.id, d.id FROM meetings m, delegations d WHERE m.title = 'Next: under way for Belgium' AND d.code = 'BE'`)
+	meetingForBelgium(t, url, "Next: under way for Belgium", demoNow.Add(-time.Hour), demoNow.Add(2*time.Hour))
 
 	viewers := demoViewers(t, url)
 	instants := []time.Time{demoNow, demoNow.AddDate(0, 6, 0), demoNow.AddDate(-1, 0, 0)}
-	ids := func(ms []dialogue.Meeting) (out []int64) {
-		for _, m := range ms {
-			out = append(out, m.ID)
-		}
-		return out
-	}
 	for round := range 3 {
 		for i, v := range viewers {
 			now, n := instants[(round+i)%len(instants)], 5-2*(i%2)
@@ -286,8 +289,8 @@ func TestNextMeetings(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !slices.Equal(ids(got), ids(want)) {
-				t.Errorf("round %d, viewer %+v, at %v: %v, want %v", round, v, now, ids(got), ids(want))
+			if !slices.Equal(meetingIDs(got), meetingIDs(want)) {
+				t.Errorf("round %d, viewer %+v, at %v: %v, want %v", round, v, now, meetingIDs(got), meetingIDs(want))
 			}
 			if v.SeeAll && len(got) != n {
 				t.Errorf("at %v: %d meetings for the Presidency, want %d", now, len(got), n)
