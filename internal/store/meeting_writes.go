@@ -405,29 +405,32 @@ func meetingVisible(seeAll, delegation string) string {
 func (s *Store) VisibleMeetings(ctx context.Context, v dialogue.Viewer, f MeetingFilter) ([]dialogue.Meeting, error) {
 	seeAll, delegation := viewerArgs(v)
 	var args []any
-	arg := func(x any) string {
+	// Every value is given unplanned: custom plans of the visibility rule
+	// took 2 ms to make for a month's calendar (which takes under 1 ms to
+	// read), so the statement is planned once per connection instead.
+	arg := func(x any, typ string) string {
 		args = append(args, x)
-		return "$" + strconv.Itoa(len(args))
+		return unplanned("$"+strconv.Itoa(len(args)), typ)
 	}
-	where := []string{meetingVisible(arg(seeAll), arg(delegation))}
+	where := []string{meetingVisible(arg(seeAll, "boolean"), arg(delegation, "bigint"))}
 	switch {
 	case f.COSIOnly:
 		where = append(where, "m.dialogue_id IS NULL")
 	case f.DialogueID != 0:
-		where = append(where, "m.dialogue_id = "+arg(f.DialogueID))
+		where = append(where, "m.dialogue_id = "+arg(f.DialogueID, "bigint"))
 	}
 	if f.Level != "" {
-		where = append(where, "m.level = "+arg(string(f.Level)))
+		where = append(where, "m.level = "+arg(string(f.Level), "text"))
 	}
 	if !f.From.IsZero() {
-		where = append(where, "m.ends_at > "+arg(f.From))
+		where = append(where, "m.ends_at > "+arg(f.From, "timestamptz"))
 	}
 	if !f.To.IsZero() {
-		where = append(where, "m.starts_at < "+arg(f.To))
+		where = append(where, "m.starts_at < "+arg(f.To, "timestamptz"))
 	}
 	order := " ORDER BY m.starts_at, m.id"
 	if !f.Now.IsZero() {
-		now := arg(f.Now)
+		now := arg(f.Now, "timestamptz")
 		if f.UpcomingOnly {
 			where = append(where, "m.ends_at > "+now)
 		} else {
@@ -438,7 +441,7 @@ func (s *Store) VisibleMeetings(ctx context.Context, v dialogue.Viewer, f Meetin
 	}
 	q := meetingSelect + " WHERE " + strings.Join(where, " AND ") + order
 	if f.Limit > 0 {
-		q += " LIMIT " + arg(f.Limit)
+		q += " LIMIT " + arg(f.Limit, "integer")
 	}
 	rows, err := s.pool.Query(ctx, q, args...)
 	return collectMeetings(rows, err)
