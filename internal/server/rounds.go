@@ -886,7 +886,7 @@ func (s *server) roundMatrix(w http.ResponseWriter, r *http.Request) error {
 		return dialogue.ErrNotFound
 	}
 	// Who replied, and how: the matrix shows no reply text.
-	positions, err := s.st.RoundCells(r.Context(), sc.round.ID)
+	positions, err := s.st.RoundCells(r.Context(), sc.round.ID, len(sc.eligible)*len(sc.questions))
 	if err != nil {
 		return err
 	}

@@ -275,7 +275,7 @@ func TestRoundCellsFollowTheLatestRevision(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cells, err := f.st.RoundCells(ctx, f.round)
+		cells, err := f.st.RoundCells(ctx, f.round, 0)
 		if err != nil || len(cells) != len(full) || len(cells) != 2 {
 			t.Fatalf("cells %d, positions %d: %v", len(cells), len(full), err)
 		}
