@@ -5,7 +5,6 @@ import (
 	"html"
 	"io"
 	"strconv"
-	"strings"
 
 	"github.com/a-h/templ"
 )
@@ -13,32 +12,40 @@ import (
 // matrixCell writes one cell of the reply matrix. It is written by hand
 // rather than in templ: templ builds every class attribute through its CSS
 // class machinery, which allocates per attribute, and on a 37 × 10 matrix
-// that was half the cost of the page. The markup is the same.
+// that was half the cost of the page. The markup is the same. It writes
+// straight to the page's buffer: copying each cell through a builder of its
+// own was a tenth of the page's CPU.
 func matrixCell(c RoundMatrixCell) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
-		var b strings.Builder
+		cw := cellWriter{w: w}
 		key := html.EscapeString(c.StatusKey)
-		b.Grow(160)
-		b.WriteString(`<td class="matrix-cell reply-cell-`)
-		b.WriteString(key)
-		b.WriteString(`"><span class="reply-status reply-status-`)
-		b.WriteString(key)
-		b.WriteString(`">`)
-		b.WriteString(html.EscapeString(c.Status))
-		b.WriteString(`</span>`)
+		cw.write(`<td class="matrix-cell reply-cell-`, key, `"><span class="reply-status reply-status-`, key, `">`,
+			html.EscapeString(c.Status), `</span>`)
 		if c.Revision > 0 {
-			b.WriteString(` <span class="muted"> rev. `)
-			b.WriteString(strconv.Itoa(c.Revision))
-			b.WriteString(`</span>`)
+			cw.write(` <span class="muted"> rev. `, strconv.Itoa(c.Revision), `</span>`)
 		}
 		if c.Late {
-			b.WriteString(` <span class="badge badge-late">Late</span>`)
+			cw.write(` <span class="badge badge-late">Late</span>`)
 		}
 		if c.Proxy {
-			b.WriteString(` <span class="badge badge-proxy">Proxy</span>`)
+			cw.write(` <span class="badge badge-proxy">Proxy</span>`)
 		}
-		b.WriteString(`</td>`)
-		_, err := io.WriteString(w, b.String())
-		return err
+		cw.write(`</td>`)
+		return cw.err
 	})
+}
+
+// cellWriter writes strings until the first error, which it keeps.
+type cellWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (cw *cellWriter) write(parts ...string) {
+	for _, p := range parts {
+		if cw.err != nil {
+			return
+		}
+		_, cw.err = io.WriteString(cw.w, p)
+	}
 }
