@@ -548,8 +548,12 @@ type pageResult struct {
 	Statements             float64        // per request, measured in-process
 	RoundTrips             float64
 	AloneP50               time.Duration // served alone, in-process (see alone)
-	Pass                   bool
-	Skipped                string `json:",omitempty"` // why the page could not be measured
+	// Stolen is the share of the machine's CPU time the hypervisor gave to
+	// others while the page was driven (steal in /proc/stat); -1 unknown.
+	// A virtual machine's figures are only comparable at similar steal.
+	Stolen  float64
+	Pass    bool
+	Skipped string `json:",omitempty"` // why the page could not be measured
 }
 
 func runPages(ctx context.Context, st *store.Store, base string, d *benchData, o benchOptions, rep *benchReport) error {
@@ -574,12 +578,14 @@ func runPages(ctx context.Context, st *store.Store, base string, d *benchData, o
 	inproc := newCountingTransport(server.New(server.Config{}, st))
 
 	// The ceiling: the trivial handler on the same router.
+	cpu := readCPUTimes()
 	trivial, err := loadgen.Run(ctx, loadgen.Scenario{Name: "trivial", Base: base, Workers: o.users,
 		Warmup: o.warmup, Duration: o.duration, Step: getPage(fixed("/ping"))})
 	if err != nil {
 		return err
 	}
 	ping := resultRow(benchPage{Key: "ping", Title: "Trivial handler (the ceiling)", Path: "/ping", Role: "no session"}, trivial, trivial.RPS())
+	ping.Stolen = cpu.stolenSince()
 	ping.Pass = ping.Errors == 0
 	rep.Trivial = ping
 	progress(ping)
@@ -595,6 +601,7 @@ func runPages(ctx context.Context, st *store.Store, base string, d *benchData, o
 			fmt.Fprintf(os.Stderr, "bench: %-22s skipped: %v\n", p.Key, err)
 			continue
 		}
+		cpu := readCPUTimes()
 		res, err := loadgen.Run(ctx, scenarioOf(p, base, o))
 		if err != nil {
 			row := pageResult{Key: p.Key, Title: p.Title, Path: p.Path, Role: p.Role, Limit: p.Limit, Skipped: err.Error()}
@@ -604,6 +611,7 @@ func runPages(ctx context.Context, st *store.Store, base string, d *benchData, o
 		}
 		row := resultRow(p, res, trivial.RPS())
 		row.Statements, row.RoundTrips, row.AloneP50 = al.Statements, al.RoundTrips, al.P50
+		row.Stolen = cpu.stolenSince()
 		rep.Pages = append(rep.Pages, row)
 		progress(row)
 	}
@@ -611,8 +619,8 @@ func runPages(ctx context.Context, st *store.Store, base string, d *benchData, o
 }
 
 func progress(r pageResult) {
-	fmt.Fprintf(os.Stderr, "bench: %-22s %8.0f req/s  p50 %-9s p99 %-9s errors %d\n", r.Key, r.RPS,
-		fmtDuration(r.P50), fmtDuration(r.P99), r.Errors)
+	fmt.Fprintf(os.Stderr, "bench: %-22s %8.0f req/s  p50 %-9s p99 %-9s errors %d  CPU stolen %s\n", r.Key, r.RPS,
+		fmtDuration(r.P50), fmtDuration(r.P99), r.Errors, stolenCell(r.Stolen))
 }
 
 func scenarioOf(p benchPage, base string, o benchOptions) loadgen.Scenario {

@@ -63,6 +63,58 @@ func loadAverage() string {
 	return f[0]
 }
 
+// cpuTimes are the machine's CPU time counters (the cpu line of
+// /proc/stat, in ticks): all of them, and the time stolen by the
+// hypervisor for other virtual machines.
+type cpuTimes struct {
+	total, steal uint64
+	ok           bool
+}
+
+func readCPUTimes() cpuTimes {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return cpuTimes{}
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return cpuTimes{}
+	}
+	// user nice system idle iowait irq softirq steal [guest guest_nice,
+	// which user and nice already include]
+	var t cpuTimes
+	for i, v := range f[1:9] {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return cpuTimes{}
+		}
+		t.total += n
+		if i == 7 {
+			t.steal = n
+		}
+	}
+	t.ok = true
+	return t
+}
+
+// stolenSince is the share of the CPU time since t that was stolen, or -1
+// when it cannot be told.
+func (t cpuTimes) stolenSince() float64 {
+	now := readCPUTimes()
+	if !t.ok || !now.ok || now.total <= t.total {
+		return -1
+	}
+	return float64(now.steal-t.steal) / float64(now.total-t.total)
+}
+
+func stolenCell(f float64) string {
+	if f < 0 {
+		return "–"
+	}
+	return strconv.FormatFloat(100*f, 'f', 0, 64) + "%"
+}
+
 func machineInfo(ctx context.Context, st *store.Store) machine {
 	m := machine{CPUs: runtime.NumCPU(), Go: runtime.Version(), LoadStart: loadAverage()}
 	if f, err := os.Open("/proc/cpuinfo"); err == nil {
@@ -148,8 +200,10 @@ func (r *benchReport) markdown(other *benchReport) string {
 		"with `store.WithQueryCount` on the same database. Alone: the median time to serve the page in-process with " +
 		"no other request running (no network, no load generator): the page's own cost, which a busy machine disturbs least.\n\n")
 
-	b.WriteString("| Page | As | Requests/s | p50 | p95 | p99 | Errors | Of ceiling | Statements | Alone | Target | Result |\n")
-	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|---|\n")
+	b.WriteString("- CPU stolen: the share of the machine's CPU time the hypervisor gave to other virtual machines while " +
+		"the page was driven (steal, /proc/stat); runs are comparable only at similar values.\n\n")
+	b.WriteString("| Page | As | Requests/s | p50 | p95 | p99 | Errors | Of ceiling | Statements | Alone | CPU stolen | Target | Result |\n")
+	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|\n")
 	rows := append([]pageResult{r.Trivial}, r.Pages...)
 	for _, p := range rows {
 		if p.Skipped != "" || p.Requests == 0 {
@@ -157,7 +211,7 @@ func (r *benchReport) markdown(other *benchReport) string {
 			if why == "" {
 				why = "no request completed within the run"
 			}
-			fmt.Fprintf(&b, "| %s `%s` | %s | – | – | – | – | – | – | – | – | %s | **not measured**: %s |\n",
+			fmt.Fprintf(&b, "| %s `%s` | %s | – | – | – | – | – | – | – | – | – | %s | **not measured**: %s |\n",
 				p.Title, p.Path, p.Role, target(p), mdEscape(why))
 			continue
 		}
@@ -165,9 +219,9 @@ func (r *benchReport) markdown(other *benchReport) string {
 		if p.Key != "ping" {
 			stmts, solo = strconv.FormatFloat(p.Statements, 'f', -1, 64), fmtDuration(p.AloneP50)
 		}
-		fmt.Fprintf(&b, "| %s `%s` | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+		fmt.Fprintf(&b, "| %s `%s` | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
 			p.Title, p.Path, p.Role, thousands(p.RPS), fmtDuration(p.P50), fmtDuration(p.P95), fmtDuration(p.P99),
-			errorsCell(p), percent(p.Ratio), stmts, solo, target(p), verdict(p.Pass))
+			errorsCell(p), percent(p.Ratio), stmts, solo, stolenCell(p.Stolen), target(p), verdict(p.Pass))
 	}
 
 	if other != nil {

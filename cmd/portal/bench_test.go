@@ -35,6 +35,30 @@ func TestBenchFormatting(t *testing.T) {
 			t.Errorf("percent(%g) = %q, want %q", f, got, want)
 		}
 	}
+	for f, want := range map[float64]string{-1: "–", 0: "0%", 0.123: "12%", 0.5: "50%"} {
+		if got := stolenCell(f); got != want {
+			t.Errorf("stolenCell(%g) = %q, want %q", f, got, want)
+		}
+	}
+}
+
+// The steal share is read from /proc/stat (the machines the bench runs on
+// are Linux): a share of the time since the first reading.
+func TestStolenShare(t *testing.T) {
+	start := readCPUTimes()
+	if !start.ok || start.total == 0 {
+		t.Fatalf("no CPU times in /proc/stat: %+v", start)
+	}
+	// Idle time counts too: sleeping lets the counters move on.
+	for deadline := time.Now().Add(2 * time.Second); readCPUTimes().total == start.total && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if f := start.stolenSince(); f < 0 || f > 1 {
+		t.Errorf("stolen share %g, want within [0, 1]", f)
+	}
+	if f := (cpuTimes{}).stolenSince(); f != -1 {
+		t.Errorf("stolen share without a first reading: %g, want -1", f)
+	}
 }
 
 func TestConflictPageBase(t *testing.T) {
@@ -51,7 +75,7 @@ func TestBenchReportGrowth(t *testing.T) {
 	dir := t.TempDir()
 	page := func(p50 time.Duration, stmts float64) pageResult {
 		return pageResult{AloneP50: p50 / 4, Key: "matrix", Title: "Reply matrix", Path: "/rounds/1/matrix", Role: "Presidency", Limit: pageLimit,
-			MinRatio: 0.05, RPS: 3000, P50: p50, P95: 2 * p50, P99: 3 * p50, Requests: 30000, Ratio: 0.07, Statements: stmts, Pass: true}
+			MinRatio: 0.05, RPS: 3000, P50: p50, P95: 2 * p50, P99: 3 * p50, Requests: 30000, Ratio: 0.07, Statements: stmts, Stolen: 0.123, Pass: true}
 	}
 	data := &benchData{Years: 1, Generated: "Nov 2025 – Nov 2026", Documents: 400, Rounds: 40}
 	small := &benchReport{Started: time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC), Options: benchOptions{users: 32, duration: time.Second},
@@ -70,7 +94,7 @@ func TestBenchReportGrowth(t *testing.T) {
 	}
 	md := out.String()
 	for _, want := range []string{
-		"| Reply matrix `/rounds/1/matrix` | Presidency | 3,000 | 7 ms | 14 ms | 21 ms | 0 | 7.0% | 8 | 1.75 ms | p99 < 50 ms, ≥ 5.0% of ceiling | pass |",
+		"| Reply matrix `/rounds/1/matrix` | Presidency | 3,000 | 7 ms | 14 ms | 21 ms | 0 | 7.0% | 8 | 1.75 ms | 12% | p99 < 50 ms, ≥ 5.0% of ceiling | pass |",
 		"## Growth: 10 years against 1",
 		"| Reply matrix | Presidency | 4 ms | 7 ms | 1.75× | 1 ms | 1.75 ms | 1.75× | 7 → 8 | **FAIL** |",
 	} {
