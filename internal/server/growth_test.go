@@ -74,11 +74,23 @@ func generated(t *testing.T, years int) dataset {
 		}
 	}
 	be := viewerOf(ds.delegate)
-	docs, err := st.Documents(ctx, store.DocumentFilter{Viewer: be, Marking: dialogue.MarkingLimite, Limit: 1})
-	if err != nil || len(docs.Documents) == 0 {
-		t.Fatalf("a LIMITE document for BE: %v", err)
+	// The same kind of document in both datasets (its page reads related
+	// documents and its dialogue only when it has them): the newest LIMITE
+	// one of a dialogue that follows no previous document and revises none.
+	// Which one is newest depends on the day the data is generated for.
+	docs, err := st.Documents(ctx, store.DocumentFilter{Viewer: be, Marking: dialogue.MarkingLimite, Limit: 200})
+	if err != nil {
+		t.Fatal(err)
 	}
-	ds.document = docs.Documents[0].ID
+	for _, d := range docs.Documents {
+		if d.PreviousDocumentID == 0 && d.RevisesID == 0 && d.DialogueID != 0 {
+			ds.document = d.ID
+			break
+		}
+	}
+	if ds.document == 0 {
+		t.Fatalf("no LIMITE dialogue document for BE among %d", len(docs.Documents))
+	}
 	// The same kind of meeting in both datasets: a COSI meeting (a dialogue
 	// meeting also loads its dialogue's priorities).
 	ms, err := st.VisibleMeetings(ctx, be, store.MeetingFilter{Now: now, Level: dialogue.LevelCOSI, Limit: 1})
