@@ -441,7 +441,7 @@ func (s *Store) VisibleMeetings(ctx context.Context, v dialogue.Viewer, f Meetin
 	}
 	q := meetingSelect + " WHERE " + strings.Join(where, " AND ") + order
 	if f.Limit > 0 {
-		q += " LIMIT " + arg(f.Limit, "integer")
+		q += " LIMIT " + strconv.Itoa(f.Limit) // written in, as in Documents: the planner must see it
 	}
 	rows, err := s.pool.Query(ctx, q, args...)
 	return collectMeetings(rows, err)
