@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -18,39 +17,33 @@ import (
 // latest documents.
 func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	dialogues, err := s.st.Dialogues(ctx)
-	if err != nil {
-		return err
-	}
-	viewer := viewerOf(currentUser(ctx))
-	meetings, err := s.st.NextMeetings(ctx, viewer, s.now(), 5)
-	if err != nil {
-		return err
-	}
-	docs, err := s.st.Documents(ctx, store.DocumentFilter{Viewer: viewerOf(currentUser(ctx)), Status: dialogue.DocumentIssued, Limit: 5})
-	if err != nil {
-		return err
-	}
-	views, err := s.meetingViews(ctx, viewer, meetings, dialogues)
-	if err != nil {
-		return err
-	}
-	v := web.HomeView{Meetings: views, Documents: documentRows(docs.Documents)}
 	u := currentUser(ctx)
+	viewer := viewerOf(u)
+	now := s.now()
+	// Every list in one round trip (store.Home).
+	req := store.HomeRequest{Viewer: viewer, Now: now, Meetings: 5, Documents: 5, OpenRounds: 20}
+	secretariat := auth.Can(u, auth.ManageUsers)
+	if secretariat && auth.Can(u, auth.EditMeetings) {
+		// Each dialogue's cadence for last year and the years ahead: the
+		// senior officials' and ministerial meetings starting from 1
+		// January of last year, the only ones the rules weigh (a few rows
+		// a year however long the history).
+		req.CadenceFrom = time.Date(now.In(dialogue.Brussels).Year()-1, time.January, 1, 0, 0, 0, 0, dialogue.Brussels)
+	}
+	data, err := s.st.Home(ctx, req)
+	if err != nil {
+		return err
+	}
+	views, err := s.meetingViews(ctx, viewer, data.Meetings, data.Dialogues)
+	if err != nil {
+		return err
+	}
+	v := web.HomeView{Meetings: views, Documents: documentRows(data.Documents), Rounds: homeRounds(viewer, data.OpenRounds, now)}
 	switch {
-	case auth.Can(u, auth.ManageUsers):
+	case secretariat:
 		v.Role = "secretariat"
-		if auth.Can(u, auth.EditMeetings) {
-			// Each dialogue's cadence for last year and the years ahead:
-			// the senior officials' and ministerial meetings starting from
-			// 1 January of last year, the only ones the rules weigh (one
-			// query, a few rows a year however long the history).
-			from := time.Date(s.now().In(dialogue.Brussels).Year()-1, time.January, 1, 0, 0, 0, 0, dialogue.Brussels)
-			ms, err := s.st.CadenceMeetings(ctx, viewer, from)
-			if err != nil {
-				return err
-			}
-			v.Cadence = homeCadence(dialogues, ms, s.now())
+		if !req.CadenceFrom.IsZero() {
+			v.Cadence = homeCadence(data.Dialogues, data.Cadence, now)
 		}
 	case auth.Can(u, auth.RunRounds):
 		v.Role = "presidency"
@@ -60,24 +53,17 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 			v.Delegation = u.Delegation.Name
 		}
 	}
-	if v.Rounds, err = s.openRounds(ctx, u); err != nil {
-		return err
-	}
-	for _, d := range dialogues {
+	for _, d := range data.Dialogues {
 		v.Dialogues = append(v.Dialogues, web.Link{Href: dialogueHref(d.Code), Text: d.ShortName + " dialogue"})
 	}
 	return s.render(w, r, http.StatusOK, web.HomePage(v))
 }
 
-// openRounds are the rounds still accepting replies that concern the user:
-// every open round for the Presidency and the secretariat (with the count
-// of replies), the delegation's own (with its progress) for delegations.
-func (s *server) openRounds(ctx context.Context, u *dialogue.User) ([]web.HomeRound, error) {
-	now := s.now()
-	rounds, _, err := s.st.FindRounds(ctx, viewerOf(u), store.RoundFilter{OpenAt: now, Limit: 20})
-	if err != nil {
-		return nil, err
-	}
+// homeRounds are the rounds still accepting replies that concern the
+// viewer: every open round for the Presidency and the secretariat (with the
+// count of replies), the delegation's own (with its progress) for
+// delegations.
+func homeRounds(viewer dialogue.Viewer, rounds []store.RoundSummary, now time.Time) []web.HomeRound {
 	var out []web.HomeRound
 	for _, rs := range rounds {
 		r := rs.Round
@@ -87,14 +73,14 @@ func (s *server) openRounds(ctx context.Context, u *dialogue.User) ([]web.HomeRo
 		}
 		h := web.HomeRound{Href: "/rounds/" + strconv.FormatInt(r.ID, 10), Title: r.Title, Note: r.DocumentRef,
 			Deadline: dialogue.FormatInstant(deadline), TimeLeft: timeLeft(deadline.Sub(now)), Demo: r.Demo}
-		if viewerOf(u).SeeAll {
+		if viewer.SeeAll {
 			h.Progress = fmt.Sprintf("%d replies received; %d delegations consulted", rs.Final, rs.Eligible)
 		} else {
 			h.Progress = fmt.Sprintf("%d of %d questions answered", rs.Final, rs.Questions)
 		}
 		out = append(out, h)
 	}
-	return out, nil
+	return out
 }
 
 // timeLeft says how long until a deadline, in the unit that matters.

@@ -119,6 +119,14 @@ func (r documentRow) document() dialogue.Document {
 // status, dialogue and, for the distribution code, an EXISTS on
 // document_codes (code, document_id) for each candidate.
 func (s *Store) Documents(ctx context.Context, f DocumentFilter) (DocumentList, error) {
+	list, err := runStatement(ctx, s, documentsStatement(f))
+	if err != nil {
+		return DocumentList{}, fmt.Errorf("store: documents: %w", err)
+	}
+	return list, nil
+}
+
+func documentsStatement(f DocumentFilter) statement[DocumentList] {
 	var (
 		where []string
 		args  []any
@@ -169,23 +177,21 @@ func (s *Store) Documents(ctx context.Context, f DocumentFilter) (DocumentList, 
 	if f.Offset > 0 {
 		q += " OFFSET " + strconv.Itoa(f.Offset)
 	}
-	rows, err := s.pool.Query(ctx, q, args...)
-	if err != nil {
-		return DocumentList{}, fmt.Errorf("store: documents: %w", err)
-	}
-	rs, err := pgx.CollectRows(rows, pgx.RowToStructByNameLax[documentRow])
-	if err != nil {
-		return DocumentList{}, fmt.Errorf("store: documents: %w", err)
-	}
-	var list DocumentList
-	if f.Limit > 0 && len(rs) > f.Limit {
-		rs, list.More = rs[:f.Limit], true
-	}
-	list.Documents = make([]dialogue.Document, len(rs))
-	for i, r := range rs {
-		list.Documents[i] = r.document()
-	}
-	return list, nil
+	return statement[DocumentList]{sql: q, args: args, collect: func(rows pgx.Rows) (DocumentList, error) {
+		rs, err := pgx.CollectRows(rows, pgx.RowToStructByNameLax[documentRow])
+		if err != nil {
+			return DocumentList{}, err
+		}
+		var list DocumentList
+		if f.Limit > 0 && len(rs) > f.Limit {
+			rs, list.More = rs[:f.Limit], true
+		}
+		list.Documents = make([]dialogue.Document, len(rs))
+		for i, r := range rs {
+			list.Documents[i] = r.document()
+		}
+		return list, nil
+	}}
 }
 
 // DocumentsByID returns the listed documents (without body or related rows)

@@ -145,13 +145,22 @@ func (s *Store) FeedMeetings(ctx context.Context, v dialogue.Viewer, from time.T
 // meetings_starts_idx from the first meeting ever held, in the hope of
 // finding n among them early.
 func (s *Store) NextMeetings(ctx context.Context, v dialogue.Viewer, now time.Time, n int) ([]dialogue.Meeting, error) {
+	return runStatement(ctx, s, nextMeetingsStatement(v, now, n))
+}
+
+func nextMeetingsStatement(v dialogue.Viewer, now time.Time, n int) statement[[]dialogue.Meeting] {
 	seeAll, delegation := viewerArgs(v)
-	rows, err := s.pool.Query(ctx, `SELECT * FROM (`+meetingSelect+`
+	return meetingsStatement(`SELECT * FROM (`+meetingSelect+`
 		WHERE m.ends_at > `+unplanned("$3", "timestamptz")+`
 		  AND `+meetingVisible(unplanned("$1", "boolean"), unplanned("$2", "bigint"))+`
 		OFFSET 0) m
 		ORDER BY m.starts_at, m.id LIMIT `+strconv.Itoa(max(n, 0)), seeAll, delegation, now)
-	return collectMeetings(rows, err)
+}
+
+// meetingsStatement is a statement whose rows collectMeetings reads.
+func meetingsStatement(sql string, args ...any) statement[[]dialogue.Meeting] {
+	return statement[[]dialogue.Meeting]{sql: sql, args: args,
+		collect: func(rows pgx.Rows) ([]dialogue.Meeting, error) { return collectMeetings(rows, nil) }}
 }
 
 // CadenceMeetings returns the dialogues' senior officials' and ministerial
@@ -164,13 +173,16 @@ func (s *Store) NextMeetings(ctx context.Context, v dialogue.Viewer, now time.Ti
 // levels are written in the statement, not passed, for the same reason as
 // the bound (see unplanned).
 func (s *Store) CadenceMeetings(ctx context.Context, v dialogue.Viewer, from time.Time) ([]dialogue.Meeting, error) {
+	return runStatement(ctx, s, cadenceMeetingsStatement(v, from))
+}
+
+func cadenceMeetingsStatement(v dialogue.Viewer, from time.Time) statement[[]dialogue.Meeting] {
 	seeAll, delegation := viewerArgs(v)
-	rows, err := s.pool.Query(ctx, meetingSelect+`
+	return meetingsStatement(meetingSelect+`
 		WHERE m.level IN ('`+string(dialogue.LevelSOM)+`', '`+string(dialogue.LevelMinisterial)+`')
 		  AND m.dialogue_id IS NOT NULL AND m.starts_at >= `+unplanned("$3", "timestamptz")+`
 		  AND `+meetingVisible(unplanned("$1", "boolean"), unplanned("$2", "bigint"))+`
 		ORDER BY m.starts_at, m.id`, seeAll, delegation, from)
-	return collectMeetings(rows, err)
 }
 
 // MeetingsByID returns the meetings with the given ids, in chronological

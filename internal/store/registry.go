@@ -82,19 +82,24 @@ func (r dialogueRow) dialogue() dialogue.Dialogue {
 
 // Dialogues returns every dialogue in display order.
 func (s *Store) Dialogues(ctx context.Context) ([]dialogue.Dialogue, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+dialogueColumns+` FROM dialogues ORDER BY position, name`)
-	if err != nil {
-		return nil, fmt.Errorf("store: dialogues: %w", err)
+	return runStatement(ctx, s, dialoguesStatement())
+}
+
+func dialoguesStatement() statement[[]dialogue.Dialogue] {
+	return statement[[]dialogue.Dialogue]{
+		sql: `SELECT ` + dialogueColumns + ` FROM dialogues ORDER BY position, name`,
+		collect: func(rows pgx.Rows) ([]dialogue.Dialogue, error) {
+			rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[dialogueRow])
+			if err != nil {
+				return nil, fmt.Errorf("store: dialogues: %w", err)
+			}
+			out := make([]dialogue.Dialogue, len(rs))
+			for i, r := range rs {
+				out[i] = r.dialogue()
+			}
+			return out, nil
+		},
 	}
-	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[dialogueRow])
-	if err != nil {
-		return nil, fmt.Errorf("store: dialogues: %w", err)
-	}
-	out := make([]dialogue.Dialogue, len(rs))
-	for i, r := range rs {
-		out[i] = r.dialogue()
-	}
-	return out, nil
 }
 
 // DialogueByCode returns the dialogue with the given code ("med", "clasi"),

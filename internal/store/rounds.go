@@ -200,6 +200,17 @@ func (s *Store) Rounds(ctx context.Context, v dialogue.Viewer) ([]RoundSummary, 
 // consulted in. Counts of other delegations' replies are given only to
 // those who see all (sealing). more tells whether another page follows.
 func (s *Store) FindRounds(ctx context.Context, v dialogue.Viewer, f RoundFilter) (list []RoundSummary, more bool, err error) {
+	page, err := runStatement(ctx, s, findRoundsStatement(v, f))
+	return page.list, page.more, err
+}
+
+// roundPage is a page of FindRounds.
+type roundPage struct {
+	list []RoundSummary
+	more bool
+}
+
+func findRoundsStatement(v dialogue.Viewer, f RoundFilter) statement[roundPage] {
 	limit := -1 // LIMIT NULL: all
 	if f.Limit > 0 {
 		limit = f.Limit + 1 // one more tells whether another page follows
@@ -232,22 +243,25 @@ func (s *Store) FindRounds(ctx context.Context, v dialogue.Viewer, f RoundFilter
 	// The counts are scalar subqueries so that they are computed for the
 	// rows of the page only (after the sort and the limit); the replies'
 	// status comes from positions_round_delegation_idx alone.
-	rows, err := s.pool.Query(ctx, `
-		SELECT `+roundColumns+`,
+	sql := `
+		SELECT ` + roundColumns + `,
 		       (SELECT count(*) FROM questions q WHERE q.document_id = r.document_id),
 		       rd.extended_until,
 		       (SELECT ARRAY[count(*) FILTER (WHERE p.status <> 'draft'), count(*) FILTER (WHERE p.status = 'draft')]
-		        FROM positions p WHERE p.round_id = r.id `+own+`),
+		        FROM positions p WHERE p.round_id = r.id ` + own + `),
 		       (SELECT count(*) FROM round_delegations x WHERE x.round_id = r.id)
 		FROM rounds r
 		JOIN documents d ON d.id = r.document_id
-		`+scope+` round_delegations rd ON rd.round_id = r.id AND rd.delegation_id = $1`+open+`
+		` + scope + ` round_delegations rd ON rd.round_id = r.id AND rd.delegation_id = $1` + open + `
 		ORDER BY r.deadline DESC, r.id DESC
-		LIMIT $2 OFFSET $3`, args...)
-	if err != nil {
-		return nil, false, err
-	}
-	list, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (RoundSummary, error) {
+		LIMIT $2 OFFSET $3`
+	return statement[roundPage]{sql: sql, args: args, collect: func(rows pgx.Rows) (roundPage, error) {
+		return collectRoundPage(rows, v, f)
+	}}
+}
+
+func collectRoundPage(rows pgx.Rows, v dialogue.Viewer, f RoundFilter) (roundPage, error) {
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (RoundSummary, error) {
 		var rs RoundSummary
 		var err error
 		var replies []int // [final, drafts]: one pass over the round's replies for both
@@ -260,10 +274,12 @@ func (s *Store) FindRounds(ctx context.Context, v dialogue.Viewer, f RoundFilter
 		}
 		return rs, err
 	})
+	var page roundPage
 	if f.Limit > 0 && len(list) > f.Limit {
-		list, more = list[:f.Limit], true
+		list, page.more = list[:f.Limit], true
 	}
-	return list, more, err
+	page.list = list
+	return page, err
 }
 
 // RoundEligible returns the delegations a round consults, protocol order.
