@@ -129,7 +129,7 @@ func (s *Store) Documents(ctx context.Context, f DocumentFilter) (DocumentList, 
 func documentsStatement(f DocumentFilter) statement[DocumentList] {
 	var (
 		where []string
-		args  []any
+		args  params
 	)
 	// The values are given unplanned and the page bounds written in: the
 	// statement of each combination of filters is then planned once per
@@ -137,10 +137,7 @@ func documentsStatement(f DocumentFilter) statement[DocumentList] {
 	// serve any year or code), where planning it for every request took
 	// longer than running it. Whether the viewer sees all is part of the
 	// text, so that the rule is not planned at all for those who do.
-	arg := func(v any, typ string) string {
-		args = append(args, v)
-		return unplanned("$"+strconv.Itoa(len(args)), typ)
-	}
+	arg := args.unplanned
 	if f.Series != "" {
 		where = append(where, "d.series = "+arg(string(f.Series), "text"))
 	}

@@ -404,14 +404,11 @@ func meetingVisible(seeAll, delegation string) string {
 // VisibleMeetings is Meetings restricted to what the viewer may see.
 func (s *Store) VisibleMeetings(ctx context.Context, v dialogue.Viewer, f MeetingFilter) ([]dialogue.Meeting, error) {
 	seeAll, delegation := viewerArgs(v)
-	var args []any
 	// Every value is given unplanned: custom plans of the visibility rule
 	// took 2 ms to make for a month's calendar (which takes under 1 ms to
 	// read), so the statement is planned once per connection instead.
-	arg := func(x any, typ string) string {
-		args = append(args, x)
-		return unplanned("$"+strconv.Itoa(len(args)), typ)
-	}
+	var args params
+	arg := args.unplanned
 	where := []string{meetingVisible(arg(seeAll, "boolean"), arg(delegation, "bigint"))}
 	switch {
 	case f.COSIOnly:

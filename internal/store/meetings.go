@@ -124,17 +124,30 @@ func unplanned(param, typ string) string {
 	return "(SELECT " + param + "::" + typ + ")"
 }
 
+// params are the arguments of a statement written piece by piece.
+type params []any
+
+// unplanned adds v and returns it as the statement takes it: unplanned, of
+// the SQL type typ.
+func (p *params) unplanned(v any, typ string) string {
+	*p = append(*p, v)
+	return unplanned("$"+strconv.Itoa(len(*p)), typ)
+}
+
+// meetingVisibleToArgs is meetingVisible for the viewer's arguments as $1
+// and $2 (viewerArgs), unplanned.
+var meetingVisibleToArgs = meetingVisible(unplanned("$1", "boolean"), unplanned("$2", "bigint"))
+
 // FeedMeetings returns the meetings the viewer may see that end after from,
 // in chronological order: a calendar subscription, which calendar
 // applications poll all day. It reads the window through meetings_ends_idx,
 // planned once per connection (see unplanned).
 func (s *Store) FeedMeetings(ctx context.Context, v dialogue.Viewer, from time.Time) ([]dialogue.Meeting, error) {
 	seeAll, delegation := viewerArgs(v)
-	rows, err := s.pool.Query(ctx, meetingSelect+`
+	return runStatement(ctx, s, meetingsStatement(meetingSelect+`
 		WHERE m.ends_at > `+unplanned("$3", "timestamptz")+`
-		  AND `+meetingVisible(unplanned("$1", "boolean"), unplanned("$2", "bigint"))+`
-		ORDER BY m.starts_at, m.id`, seeAll, delegation, from)
-	return collectMeetings(rows, err)
+		  AND `+meetingVisibleToArgs+`
+		ORDER BY m.starts_at, m.id`, seeAll, delegation, from))
 }
 
 // NextMeetings returns the first n meetings not yet over at now that the
@@ -152,7 +165,7 @@ func nextMeetingsStatement(v dialogue.Viewer, now time.Time, n int) statement[[]
 	seeAll, delegation := viewerArgs(v)
 	return meetingsStatement(`SELECT * FROM (`+meetingSelect+`
 		WHERE m.ends_at > `+unplanned("$3", "timestamptz")+`
-		  AND `+meetingVisible(unplanned("$1", "boolean"), unplanned("$2", "bigint"))+`
+		  AND `+meetingVisibleToArgs+`
 		OFFSET 0) m
 		ORDER BY m.starts_at, m.id LIMIT `+strconv.Itoa(max(n, 0)), seeAll, delegation, now)
 }
@@ -181,7 +194,7 @@ func cadenceMeetingsStatement(v dialogue.Viewer, from time.Time) statement[[]dia
 	return meetingsStatement(meetingSelect+`
 		WHERE m.level IN ('`+string(dialogue.LevelSOM)+`', '`+string(dialogue.LevelMinisterial)+`')
 		  AND m.dialogue_id IS NOT NULL AND m.starts_at >= `+unplanned("$3", "timestamptz")+`
-		  AND `+meetingVisible(unplanned("$1", "boolean"), unplanned("$2", "bigint"))+`
+		  AND `+meetingVisibleToArgs+`
 		ORDER BY m.starts_at, m.id`, seeAll, delegation, from)
 }
 
@@ -206,8 +219,6 @@ func (s *Store) VisibleMeetingsByID(ctx context.Context, v dialogue.Viewer, ids 
 	// Unplanned (see there): planned for its values, the statement took
 	// 5 ms to plan and well under one to run. (The cast makes ANY read the
 	// sub-select's one value as the array, not as a set of rows.)
-	rows, err := s.pool.Query(ctx, meetingSelect+" WHERE m.id = ANY("+unplanned("$3", "bigint[]")+"::bigint[]) AND "+
-		meetingVisible(unplanned("$1", "boolean"), unplanned("$2", "bigint"))+
-		" ORDER BY m.starts_at, m.id", seeAll, delegation, ids)
-	return collectMeetings(rows, err)
+	return runStatement(ctx, s, meetingsStatement(meetingSelect+" WHERE m.id = ANY("+unplanned("$3", "bigint[]")+"::bigint[]) AND "+
+		meetingVisibleToArgs+" ORDER BY m.starts_at, m.id", seeAll, delegation, ids))
 }
