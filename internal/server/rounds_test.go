@@ -390,10 +390,11 @@ func TestExportsMatchTheDatabase(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	eligible, err := f.st.RoundEligible(ctx, f.round)
+	detail, err := f.st.RoundDetail(ctx, f.round)
 	if err != nil {
 		t.Fatal(err)
 	}
+	eligible := detail.Eligible
 	positions, err := f.st.RoundPositions(ctx, f.round, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -615,16 +616,17 @@ func TestOpenRoundForm(t *testing.T) {
 		t.Fatalf("open a round: %d\n%s", ok.status, ok.body)
 	}
 	id, _ := strconv.ParseInt(strings.TrimPrefix(ok.header.Get("Location"), "/rounds/"), 10, 64)
-	r, err := f.st.Round(context.Background(), id)
+	detail, err := f.st.RoundDetail(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
+	r := detail.Round
 	wantOpens := time.Date(2026, time.March, 10, 8, 0, 0, 0, time.UTC) // 09:00 CET
 	wantDeadline := time.Date(2026, time.March, 24, 16, 0, 0, 0, time.UTC)
 	if !r.OpensAt.Equal(wantOpens) || !r.Deadline.Equal(wantDeadline) || r.ReleaseAudience != dialogue.ReleaseMemberStatesPartners {
 		t.Fatalf("round %+v", r)
 	}
-	el, _ := f.st.RoundEligible(context.Background(), id)
+	el := detail.Eligible
 	if len(el) != 2 || el[0].Delegation.Code != "BE" || el[1].Delegation.Code != "MA" {
 		t.Fatalf("eligible %+v", el)
 	}

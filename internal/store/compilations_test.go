@@ -55,7 +55,8 @@ func TestIssueCompilation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, _ := f.st.Round(ctx, f.round)
+	detail, _ := f.st.RoundDetail(ctx, f.round)
+	r := detail.Round
 	switch {
 	case doc.Ref.Series != dialogue.SeriesWK || doc.Ref.Number != 1 || doc.Ref.Year != 2026:
 		t.Errorf("reference %s, want WK 1/26", doc.Reference())

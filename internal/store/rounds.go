@@ -161,13 +161,6 @@ func scanRound(row pgx.Row, extra ...any) (dialogue.Round, error) {
 	return r, nil
 }
 
-// Round returns one round (the caller checks who may see it).
-func (s *Store) Round(ctx context.Context, id int64) (dialogue.Round, error) {
-	r, err := scanRound(s.pool.QueryRow(ctx, `SELECT `+roundColumns+`
-		FROM rounds r JOIN documents d ON d.id = r.document_id WHERE r.id = $1`, id))
-	return r, notFound(err, "round")
-}
-
 // RoundSummary is a round in a list, with the viewer's progress.
 type RoundSummary struct {
 	Round         dialogue.Round
@@ -282,15 +275,7 @@ func collectRoundPage(rows pgx.Rows, v dialogue.Viewer, f RoundFilter) (roundPag
 	return page, err
 }
 
-// RoundEligible returns the delegations a round consults, protocol order.
-func (s *Store) RoundEligible(ctx context.Context, roundID int64) ([]dialogue.Eligible, error) {
-	rows, err := s.pool.Query(ctx, eligibleQuery, roundID)
-	if err != nil {
-		return nil, err
-	}
-	return collectEligible(rows)
-}
-
+// eligibleQuery reads the delegations a round consults (collectEligible).
 const eligibleQuery = `
 	SELECT d.id, d.code, d.kind, d.name, d.native_name, coalesce(d.protocol_order, 0), d.footnote,
 	       rd.extended_until, rd.extension_reason

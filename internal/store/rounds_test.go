@@ -39,7 +39,8 @@ func TestRoundListsAreSealedPerDelegation(t *testing.T) {
 	if len(own) != 1 || own[0].DelegationID != f.be {
 		t.Fatalf("BE's own positions: %+v", own)
 	}
-	eligible, _ := f.st.RoundEligible(ctx, f.round)
+	detail, _ := f.st.RoundDetail(ctx, f.round)
+	eligible := detail.Eligible
 	if len(eligible) != 2 || eligible[0].Delegation.Code != "BE" || eligible[1].Delegation.Code != "FR" {
 		t.Fatalf("eligible %+v", eligible)
 	}
@@ -50,7 +51,8 @@ func TestRoundListsAreSealedPerDelegation(t *testing.T) {
 	if err := f.st.ReleaseRound(ctx, cli, f.round, dialogue.ReleaseMemberStates); err != nil {
 		t.Fatal(err)
 	}
-	r, _ := f.st.Round(ctx, f.round)
+	detail, _ = f.st.RoundDetail(ctx, f.round)
+	r := detail.Round
 	if r.ReleasedAt == nil || !r.RepliesVisible(false, dialogue.MemberState) || r.RepliesVisible(false, dialogue.Partner) {
 		t.Fatalf("after release: %+v", r)
 	}
