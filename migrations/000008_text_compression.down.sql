@@ -1,0 +1,2 @@
+ALTER TABLE documents ALTER COLUMN body_md SET COMPRESSION default;
+ALTER TABLE positions ALTER COLUMN body SET COMPRESSION default;
