@@ -472,14 +472,13 @@ func wordsForward(text string, start, n int) (end, found int) {
 func wordsBack(text string, at, n, floor int) int {
 	start := at
 	for i := at; i > floor && n > 0; {
-		r, size := utf8.DecodeLastRuneInString(text[floor:i])
-		if !isWordRune(r) {
-			i -= size
+		if size := wordRuneLenBefore(text[floor:i]); size < 0 {
+			i += size
 			continue
 		}
 		for i > floor {
-			r, size := utf8.DecodeLastRuneInString(text[floor:i])
-			if !isWordRune(r) {
+			size := wordRuneLenBefore(text[floor:i])
+			if size < 0 {
 				break
 			}
 			i -= size
@@ -487,6 +486,21 @@ func wordsBack(text string, at, n, floor int) int {
 		start, n = i, n-1
 	}
 	return start
+}
+
+// wordRuneLenBefore is wordRuneLen for the character s ends with.
+func wordRuneLenBefore(s string) int {
+	if c := s[len(s)-1]; c < utf8.RuneSelf {
+		if asciiWord[c] {
+			return 1
+		}
+		return -1
+	}
+	r, n := utf8.DecodeLastRuneInString(s)
+	if !isWordRune(r) {
+		return -n
+	}
+	return n
 }
 
 // isWordRune reports whether r belongs to a word, as PostgreSQL's parser
@@ -522,19 +536,56 @@ func wordRuneLen(s string) int {
 	return n
 }
 
-// writeSpaced writes s with each run of white space as one space.
+// writeSpaced writes s with each run of white space as one space. It
+// copies the text between runs whole and decodes only non-ASCII bytes:
+// a passage is written for each of up to a hundred hits of a search.
 func writeSpaced(b *strings.Builder, s string) {
-	for s != "" {
-		i := strings.IndexFunc(s, unicode.IsSpace)
-		if i < 0 {
-			b.WriteString(s)
-			return
+	from := 0 // start of the text not written yet
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf && !asciiSpace[c] {
+			i++
+			continue
 		}
-		b.WriteString(s[:i])
+		n := spaceLen(s[i:])
+		if n == 0 {
+			_, size := utf8.DecodeRuneInString(s[i:])
+			i += size
+			continue
+		}
+		b.WriteString(s[from:i])
 		b.WriteByte(' ')
-		s = strings.TrimLeftFunc(s[i:], unicode.IsSpace)
+		for i += n; i < len(s); i += n {
+			if n = spaceLen(s[i:]); n == 0 {
+				break
+			}
+		}
+		from = i
 	}
+	b.WriteString(s[from:])
 }
+
+// spaceLen returns the length of the white-space character s starts with,
+// or 0 when it does not start with one.
+func spaceLen(s string) int {
+	if c := s[0]; c < utf8.RuneSelf {
+		if asciiSpace[c] {
+			return 1
+		}
+		return 0
+	}
+	if r, n := utf8.DecodeRuneInString(s); unicode.IsSpace(r) {
+		return n
+	}
+	return 0
+}
+
+// asciiSpace marks the ASCII white space (as unicode.IsSpace does).
+var asciiSpace = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = unicode.IsSpace(rune(c))
+	}
+	return t
+}()
 
 // foldedPrefix returns how many bytes at the start of text read as term
 // once folded (lowercased, accents removed) and end a word there, or 0.

@@ -137,7 +137,7 @@ func TestSearchPassages(t *testing.T) {
 	ctx := context.Background()
 	filler := func(n int) string { return strings.Repeat("lorem ipsum ", n/2) }
 	body := "Belgium opens.\n\n" + filler(60) + "The Œuvre of the Méditerranée-ÉCOLE, " + filler(10) +
-		"then the cross-border route (5559/26). " + filler(100) + "Again the MEDITERRANEE, at the end."
+		"then the cross-border\u00a0\t\u2003 route (5559/26). " + filler(100) + "Again the MEDITERRANEE, at the end."
 	if _, err := f.st.SavePosition(ctx, cli, store.PositionSave{RoundID: f.round, QuestionID: f.text, DelegationID: f.be,
 		Status: dialogue.PositionSubmitted, Body: body}); err != nil {
 		t.Fatal(err)
@@ -161,7 +161,8 @@ func TestSearchPassages(t *testing.T) {
 		}
 	}
 	// Accents and case ignored as the index ignores them; a word inside a
-	// longer one is not a match; the text is laid out on one line.
+	// longer one is not a match; the text is laid out on one line, each run
+	// of white space (a no-break space, a tab, an em space) one space.
 	mark("mediterranee oeuvre", "The [Œuvre] of the [Méditerranée]-ÉCOLE", "Again the [MEDITERRANEE], at the end.")
 	mark("cross-border", "the [cross-border] route")
 	mark(`"cross border" 5559/26`, "[cross]-[border] route ([5559/26]).")
