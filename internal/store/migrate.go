@@ -30,13 +30,24 @@ func NewMigrator(dbURL string) (*Migrator, error) {
 }
 
 // pgx5URL rewrites a postgres:// URL to the pgx5:// scheme golang-migrate's
-// pgx/v5 driver registers.
+// pgx/v5 driver registers, without the pool's settings (pool_max_conns,
+// which the README offers, and the other pool_ parameters): the driver
+// opens a single connection and would send them to the server as run-time
+// parameters, which it refuses, and the portal would not start.
 func pgx5URL(dbURL string) string {
 	u, err := url.Parse(dbURL)
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		return dbURL
 	}
-	return "pgx5" + strings.TrimPrefix(dbURL, u.Scheme)
+	q := u.Query()
+	for k := range q {
+		if strings.HasPrefix(k, "pool_") {
+			q.Del(k)
+		}
+	}
+	u.RawQuery = q.Encode()
+	u.Scheme = "pgx5"
+	return u.String()
 }
 
 // Up applies every pending migration.
