@@ -123,6 +123,11 @@ func benchCmd(ctx context.Context, cfg config, args []string, stdout io.Writer) 
 		}
 		return fmt.Errorf("bench: %w", err)
 	}
+	// The data may be older than this build's schema: bring it up to date
+	// first (the portal would, but only once started, after the data is read).
+	if err := store.MigrateUp(dbURL); err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
 	data, err := readBenchData(ctx, st, o)
 	if err != nil {
 		return err

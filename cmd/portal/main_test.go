@@ -55,7 +55,7 @@ func TestCommands(t *testing.T) {
 		err := run(ctx, args, strings.NewReader(stdin), &out)
 		return out.String(), err
 	}
-	if out, err := do("", "migrate", "up"); err != nil || !strings.HasPrefix(out, "schema version 8") {
+	if out, err := do("", "migrate", "up"); err != nil || !strings.HasPrefix(out, "schema version 9") {
 		t.Fatalf("migrate up: %q %v", out, err)
 	}
 	for range 2 {
@@ -86,7 +86,7 @@ func TestCommands(t *testing.T) {
 	if _, err := do("", "user", "add", "--email", "c@be.example", "--name", "C", "--role", "secretariat"); err == nil || !strings.Contains(err.Error(), "standard input") {
 		t.Fatalf("no password: %v", err)
 	}
-	if out, err := do("", "migrate", "down", "8"); err != nil || !strings.HasPrefix(out, "schema version 0") {
+	if out, err := do("", "migrate", "down", "9"); err != nil || !strings.HasPrefix(out, "schema version 0") {
 		t.Fatalf("migrate down: %q %v", out, err)
 	}
 	if _, err := do("", "bogus"); err == nil || !strings.Contains(err.Error(), "unknown command") {

@@ -218,13 +218,21 @@ func findRoundsStatement(v dialogue.Viewer, f RoundFilter) statement[roundPage] 
 	// five executions (a generic one) could use neither the delegation nor
 	// the deadline in its index conditions: it read every reply of every
 	// open round twice, 30 ms a home page under load.
+	//
+	// The counts are those the trigger of migration 9 keeps in
+	// round_delegations: the viewer's own delegation's (the row joined
+	// here) or, for those who see all, every consulted delegation's summed
+	// with how many are consulted, read for the rows of the page only
+	// (scalar subqueries run after the sort and the limit).
 	args := []any{v.DelegationID, lim, f.Offset}
-	own, scope, extension := "", "LEFT JOIN", ""
+	scope, extension := "JOIN", ""
+	counts := `ARRAY[rd.replies_given, rd.replies_draft, 0]`
 	if v.SeeAll {
+		scope = "LEFT JOIN"
 		extension = `
 		        OR EXISTS (SELECT 1 FROM round_delegations e WHERE e.round_id = r.id AND e.extended_until > $4)`
-	} else {
-		own, scope = "AND p.delegation_id = $1", "JOIN"
+		counts = `(SELECT ARRAY[coalesce(sum(x.replies_given), 0), coalesce(sum(x.replies_draft), 0), count(*)]
+		        FROM round_delegations x WHERE x.round_id = r.id)`
 	}
 	open := ""
 	if !f.OpenAt.IsZero() {
@@ -233,16 +241,10 @@ func findRoundsStatement(v dialogue.Viewer, f RoundFilter) statement[roundPage] 
 		WHERE r.closed_at IS NULL AND r.opens_at <= $4
 		  AND (r.deadline > $4 OR rd.extended_until > $4` + extension + `)`
 	}
-	// The counts are scalar subqueries so that they are computed for the
-	// rows of the page only (after the sort and the limit); the replies'
-	// status comes from positions_round_delegation_idx alone.
 	sql := `
 		SELECT ` + roundColumns + `,
 		       (SELECT count(*) FROM questions q WHERE q.document_id = r.document_id),
-		       rd.extended_until,
-		       (SELECT ARRAY[count(*) FILTER (WHERE p.status <> 'draft'), count(*) FILTER (WHERE p.status = 'draft')]
-		        FROM positions p WHERE p.round_id = r.id ` + own + `),
-		       (SELECT count(*) FROM round_delegations x WHERE x.round_id = r.id)
+		       rd.extended_until, ` + counts + `
 		FROM rounds r
 		JOIN documents d ON d.id = r.document_id
 		` + scope + ` round_delegations rd ON rd.round_id = r.id AND rd.delegation_id = $1` + open + `
@@ -257,10 +259,10 @@ func collectRoundPage(rows pgx.Rows, v dialogue.Viewer, f RoundFilter) (roundPag
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (RoundSummary, error) {
 		var rs RoundSummary
 		var err error
-		var replies []int // [final, drafts]: one pass over the round's replies for both
-		rs.Round, err = scanRound(row, &rs.Questions, &rs.ExtendedUntil, &replies, &rs.Eligible)
-		if err == nil && len(replies) == 2 {
-			rs.Final, rs.Drafts = replies[0], replies[1]
+		var counts []int // [given, drafts, delegations consulted]
+		rs.Round, err = scanRound(row, &rs.Questions, &rs.ExtendedUntil, &counts)
+		if err == nil && len(counts) == 3 {
+			rs.Final, rs.Drafts, rs.Eligible = counts[0], counts[1], counts[2]
 		}
 		if !v.SeeAll {
 			rs.Eligible = 0 // how many others are consulted is not the viewer's business either

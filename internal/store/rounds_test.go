@@ -9,6 +9,64 @@ import (
 	"github.com/dialogue-secretariat/portal/internal/store"
 )
 
+// TestReplyCountsFollowEverySave: the counts the round lists show (kept by
+// a trigger, migration 9) are, after each kind of save, what counting the
+// replies gives: a first draft, a draft submitted, a given reply revised,
+// a reply taken back to a draft, a reply recorded by proxy.
+func TestReplyCountsFollowEverySave(t *testing.T) {
+	ctx := context.Background()
+	f := newRoundFixture(t, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	counted := func(delegation int64) (given, drafts int) {
+		t.Helper()
+		ps, err := f.st.RoundPositions(ctx, f.round, delegation)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ps {
+			if p.Status == dialogue.PositionDraft {
+				drafts++
+			} else {
+				given++
+			}
+		}
+		return given, drafts
+	}
+	check := func(step string) {
+		t.Helper()
+		beGiven, beDrafts := counted(f.be)
+		frGiven, frDrafts := counted(f.fr)
+		all, err := f.st.Rounds(ctx, dialogue.Viewer{SeeAll: true})
+		if err != nil || len(all) != 1 {
+			t.Fatalf("%s: %+v %v", step, all, err)
+		}
+		if all[0].Final != beGiven+frGiven || all[0].Drafts != beDrafts+frDrafts || all[0].Eligible != 2 {
+			t.Errorf("%s: the Presidency sees %d given, %d drafts, %d consulted; the replies are %d given, %d drafts of 2",
+				step, all[0].Final, all[0].Drafts, all[0].Eligible, beGiven+frGiven, beDrafts+frDrafts)
+		}
+		be, err := f.st.Rounds(ctx, dialogue.Viewer{DelegationID: f.be, DelegationKind: dialogue.MemberState})
+		if err != nil || len(be) != 1 || be[0].Final != beGiven || be[0].Drafts != beDrafts {
+			t.Errorf("%s: Belgium sees %+v (%v); its replies are %d given, %d drafts", step, be, err, beGiven, beDrafts)
+		}
+	}
+	save := func(step string, delegation, question int64, base int, status dialogue.PositionStatus, proxy string) dialogue.Position {
+		t.Helper()
+		p, err := f.st.SavePosition(ctx, cli, store.PositionSave{RoundID: f.round, QuestionID: question, DelegationID: delegation,
+			BaseRevision: base, Status: status, Body: "Our view.", ProxySource: proxy})
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		check(step)
+		return p
+	}
+	check("no reply yet")
+	p := save("Belgium's first draft", f.be, f.text, 0, dialogue.PositionDraft, "")
+	p = save("the draft submitted", f.be, f.text, p.Revision, dialogue.PositionSubmitted, "")
+	p = save("the reply revised", f.be, f.text, p.Revision, dialogue.PositionSubmitted, "")
+	save("France's reservation", f.fr, f.text, 0, dialogue.PositionScrutinyReservation, "")
+	save("the reply back to a draft", f.be, f.text, p.Revision, dialogue.PositionDraft, "")
+	save("France's reply by e-mail, recorded", f.fr, f.agree, 0, dialogue.PositionNoPosition, "email")
+}
+
 func TestRoundListsAreSealedPerDelegation(t *testing.T) {
 	ctx := context.Background()
 	f := newRoundFixture(t, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
