@@ -491,16 +491,9 @@ func wordsBack(text string, at, n, floor int) int {
 // wordRuneLenBefore is wordRuneLen for the character s ends with.
 func wordRuneLenBefore(s string) int {
 	if c := s[len(s)-1]; c < utf8.RuneSelf {
-		if asciiWord[c] {
-			return 1
-		}
-		return -1
+		return wordLen(rune(c), 1)
 	}
-	r, n := utf8.DecodeLastRuneInString(s)
-	if !isWordRune(r) {
-		return -n
-	}
-	return n
+	return wordLen(utf8.DecodeLastRuneInString(s))
 }
 
 // isWordRune reports whether r belongs to a word, as PostgreSQL's parser
@@ -523,13 +516,14 @@ var asciiWord = func() (t [utf8.RuneSelf]bool) {
 // wordRuneLen returns the length of the character s starts with, negated
 // when it is not part of a word.
 func wordRuneLen(s string) int {
-	if c := s[0]; c < utf8.RuneSelf {
-		if asciiWord[c] {
-			return 1
-		}
-		return -1
+	if c := s[0]; c < utf8.RuneSelf { // no decoding for most characters
+		return wordLen(rune(c), 1)
 	}
-	r, n := utf8.DecodeRuneInString(s)
+	return wordLen(utf8.DecodeRuneInString(s))
+}
+
+// wordLen is n, the length of r, negated when r is not part of a word.
+func wordLen(r rune, n int) int {
 	if !isWordRune(r) {
 		return -n
 	}
