@@ -235,15 +235,37 @@ type footnoteRow struct {
 	Body string `db:"body"`
 }
 
+// questionOptionColumns are a question left-joined to its options (q and
+// o), as questionOptionRow.targets reads them: by position, not by name,
+// since the note and round pages read them on every view.
+const questionOptionColumns = `q.id, q.position, q.kind, q.prompt, o.id, o.position, o.label, o.body`
+
 type questionOptionRow struct {
-	ID             int64   `db:"id"`
-	Position       int     `db:"position"`
-	Kind           string  `db:"kind"`
-	Prompt         string  `db:"prompt"`
-	OptionID       *int64  `db:"option_id"`
-	OptionPosition *int    `db:"option_position"`
-	OptionLabel    *string `db:"option_label"`
-	OptionBody     *string `db:"option_body"`
+	ID             int64
+	Position       int
+	Kind           string
+	Prompt         string
+	OptionID       *int64
+	OptionPosition *int
+	OptionLabel    *string
+	OptionBody     *string
+}
+
+// targets are the scan targets of questionOptionColumns.
+func (x *questionOptionRow) targets() []any {
+	return []any{&x.ID, &x.Position, &x.Kind, &x.Prompt, &x.OptionID, &x.OptionPosition, &x.OptionLabel, &x.OptionBody}
+}
+
+// collectQuestions reads rows of questionOptionColumns ordered by question,
+// then option.
+func collectQuestions(rows pgx.Rows) ([]dialogue.Question, error) {
+	var qs []dialogue.Question
+	var x questionOptionRow
+	_, err := pgx.ForEachRow(rows, x.targets(), func() error {
+		qs = appendQuestionRow(qs, x)
+		return nil
+	})
+	return qs, err
 }
 
 // Document returns one document with its distribution codes, footnotes,
@@ -287,16 +309,13 @@ func (s *Store) Document(ctx context.Context, v dialogue.Viewer, id int64) (dial
 			return err
 		})
 	b.Queue(`
-		SELECT q.id, q.position, q.kind, q.prompt,
-		       o.id AS option_id, o.position AS option_position, o.label AS option_label, o.body AS option_body
+		SELECT `+questionOptionColumns+`
 		FROM questions q LEFT JOIN question_options o ON o.question_id = q.id
 		WHERE q.document_id = $1
 		ORDER BY q.position, o.position`, id).
 		Query(func(rows pgx.Rows) error {
-			qs, err := pgx.CollectRows(rows, pgx.RowToStructByName[questionOptionRow])
-			for _, q := range qs {
-				doc.Questions = appendQuestionRow(doc.Questions, q)
-			}
+			var err error
+			doc.Questions, err = collectQuestions(rows)
 			return err
 		})
 	b.Queue(`

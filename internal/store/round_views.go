@@ -14,11 +14,6 @@ import (
 // the caller's duty, as for RoundPositions: these ask for one delegation's
 // replies only.
 
-type roundQuestionRow struct {
-	RoundID int64 `db:"round_id"`
-	questionOptionRow
-}
-
 // RoundQuestions returns the questions (with their options, in order) of
 // the notes of the given rounds, by round id.
 func (s *Store) RoundQuestions(ctx context.Context, roundIDs []int64) (map[int64][]dialogue.Question, error) {
@@ -27,8 +22,7 @@ func (s *Store) RoundQuestions(ctx context.Context, roundIDs []int64) (map[int64
 		return out, nil
 	}
 	rows, err := s.pool.Query(ctx, `
-		SELECT r.id AS round_id, q.id, q.position, q.kind, q.prompt,
-		       o.id AS option_id, o.position AS option_position, o.label AS option_label, o.body AS option_body
+		SELECT r.id, `+questionOptionColumns+`
 		FROM rounds r
 		JOIN questions q ON q.document_id = r.document_id
 		LEFT JOIN question_options o ON o.question_id = q.id
@@ -37,12 +31,13 @@ func (s *Store) RoundQuestions(ctx context.Context, roundIDs []int64) (map[int64
 	if err != nil {
 		return nil, fmt.Errorf("store: round questions: %w", err)
 	}
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[roundQuestionRow])
-	if err != nil {
+	var roundID int64
+	var x questionOptionRow
+	if _, err := pgx.ForEachRow(rows, append([]any{&roundID}, x.targets()...), func() error {
+		out[roundID] = appendQuestionRow(out[roundID], x)
+		return nil
+	}); err != nil {
 		return nil, fmt.Errorf("store: round questions: %w", err)
-	}
-	for _, x := range list {
-		out[x.RoundID] = appendQuestionRow(out[x.RoundID], x.questionOptionRow)
 	}
 	return out, nil
 }

@@ -388,17 +388,14 @@ func (s *Store) RoundDetail(ctx context.Context, id int64) (RoundDetail, error) 
 		return err
 	})
 	b.Queue(`
-		SELECT q.id, q.position, q.kind, q.prompt,
-		       o.id AS option_id, o.position AS option_position, o.label AS option_label, o.body AS option_body
+		SELECT `+questionOptionColumns+`
 		FROM rounds r
 		JOIN questions q ON q.document_id = r.document_id
 		LEFT JOIN question_options o ON o.question_id = q.id
 		WHERE r.id = $1
 		ORDER BY q.position, o.position`, id).Query(func(rows pgx.Rows) error {
-		list, err := pgx.CollectRows(rows, pgx.RowToStructByName[questionOptionRow])
-		for _, x := range list {
-			rd.Questions = appendQuestionRow(rd.Questions, x)
-		}
+		var err error
+		rd.Questions, err = collectQuestions(rows)
 		return err
 	})
 	err := s.pool.SendBatch(ctx, &b).Close()
