@@ -533,7 +533,7 @@ func coverageMatrix(c dialogue.Coverage, id string) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var19 string
-			templ_7745c5c3_Var19, templ_7745c5c3_Err = templ.JoinStringErrs(plural(c.Gaps(), "gap", "gaps"))
+			templ_7745c5c3_Var19, templ_7745c5c3_Err = templ.JoinStringErrs(Plural(c.Gaps(), "gap", "gaps"))
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/dialogue.templ`, Line: 157, Col: 63}
 			}
@@ -559,7 +559,7 @@ func coverageMatrix(c dialogue.Coverage, id string) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var21 string
-			templ_7745c5c3_Var21, templ_7745c5c3_Err = templ.JoinStringErrs(plural(c.Overlaps(), "overlap", "overlaps"))
+			templ_7745c5c3_Var21, templ_7745c5c3_Err = templ.JoinStringErrs(Plural(c.Overlaps(), "overlap", "overlaps"))
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/dialogue.templ`, Line: 158, Col: 83}
 			}

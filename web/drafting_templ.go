@@ -66,7 +66,7 @@ func DraftsPage(v DraftsView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var3 string
-				templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(plural(len(v.Drafts), "1 draft", strconv.Itoa(len(v.Drafts))+" drafts"))
+				templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(Plural(len(v.Drafts), "1 draft", strconv.Itoa(len(v.Drafts))+" drafts"))
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/drafting.templ`, Line: 19, Col: 87}
 				}

@@ -28,7 +28,8 @@ func nativeLang(code string) string {
 	return "en"
 }
 
-func plural(n int, one, many string) string {
+// Plural is one when n is 1, else many: "1 reply", "2 replies".
+func Plural(n int, one, many string) string {
 	if n == 1 {
 		return one
 	}

@@ -74,7 +74,8 @@ func homeRounds(viewer dialogue.Viewer, rounds []store.RoundSummary, now time.Ti
 		h := web.HomeRound{Href: "/rounds/" + strconv.FormatInt(r.ID, 10), Title: r.Title, Note: r.DocumentRef,
 			Deadline: dialogue.FormatInstant(deadline), TimeLeft: timeLeft(deadline.Sub(now)), Demo: r.Demo}
 		if viewer.SeeAll {
-			h.Progress = fmt.Sprintf("%d replies received; %d delegations consulted", rs.Final, rs.Eligible)
+			h.Progress = fmt.Sprintf("%d %s received; %d %s consulted", rs.Final, web.Plural(rs.Final, "reply", "replies"),
+				rs.Eligible, web.Plural(rs.Eligible, "delegation", "delegations"))
 		} else {
 			h.Progress = fmt.Sprintf("%d of %d questions answered", rs.Final, rs.Questions)
 		}

@@ -19,9 +19,9 @@ func TestHomeOrientsEachRole(t *testing.T) {
 		want       []string
 		unwanted   []string
 	}{
-		{dialogue.RolePresidency, "", []string{"For the Presidency", "Open consultations", "Arrangements for the first senior officials&#39; meeting (Demo)", "replies received"}, []string{"For your delegation"}},
+		{dialogue.RolePresidency, "", []string{"For the Presidency", "Open consultations", "Arrangements for the first senior officials&#39; meeting (Demo)", "1 reply received; 32 delegations consulted"}, []string{"For your delegation"}},
 		{dialogue.RoleSecretariat, "", []string{"For the secretariat", `href="/users"`, `href="/audit"`}, []string{"For the Presidency"}},
-		{dialogue.RoleDelegate, "BE", []string{"For your delegation, Belgium", "Your open consultations", "0 of 3 questions answered", "days left"}, []string{"replies received", `href="/audit"`}},
+		{dialogue.RoleDelegate, "BE", []string{"For your delegation, Belgium", "Your open consultations", "0 of 3 questions answered", "days left"}, []string{" received;", " consulted", `href="/audit"`}},
 		// Tunisia is consulted in the open demo round, CEPOL is not.
 		{dialogue.RoleDelegate, "TN", []string{"For your delegation, Tunisia", "Arrangements for the first senior officials"}, nil},
 		{dialogue.RoleObserver, "CEPOL", []string{"No consultation is open."}, []string{"Arrangements for the first senior officials"}},

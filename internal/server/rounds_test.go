@@ -233,7 +233,7 @@ func TestRoundSealing(t *testing.T) {
 
 	// The Presidency sees every reply and the counts at any time.
 	pl := page(t, f.pres, "/rounds", http.StatusOK)
-	pl.mustContain(t, "/rounds as Presidency", "3 of 12 replied", "1 draft", "4 delegations", "Sealed")
+	pl.mustContain(t, "/rounds as Presidency", "3 of 12 replied", "(1 draft, 4 delegations)", "Sealed")
 	page(t, f.pres, f.path("/matrix"), http.StatusOK).mustContain(t, "matrix", "Belgium", "France", "Tunisia", "Submitted", "Draft", "No reply")
 	page(t, f.pres, f.path("/compilation"), http.StatusOK).mustContain(t, "compilation", secret, comment)
 
