@@ -74,7 +74,7 @@ func (s *server) replyAttendance(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	form := web.ReplyForm{Reply: r.PostFormValue("reply"), Level: r.PostFormValue("level"), Attendees: strings.TrimSpace(r.PostFormValue("attendees"))}
-	err = s.st.ReplyAttendance(ctx, actorOf(r), id, u.DelegationID,
+	err = s.st.ReplyAttendance(ctx, actorOf(r), s.now(), id, u.DelegationID,
 		store.AttendanceReply(form.Reply), store.AttendanceLevel(form.Level), form.Attendees)
 	if fe := formErrors(err); fe != nil {
 		return s.renderMeeting(w, r, http.StatusUnprocessableEntity, func(v *web.MeetingPageView) {
@@ -116,7 +116,7 @@ func (s *server) recordAttendance(w http.ResponseWriter, r *http.Request) error 
 		}
 		attended[d] = vals[0] == "yes"
 	}
-	err = s.st.RecordAttendance(r.Context(), actorOf(r), id, attended)
+	err = s.st.RecordAttendance(r.Context(), actorOf(r), s.now(), id, attended)
 	if fe := formErrors(err); fe != nil {
 		return s.renderMeeting(w, r, http.StatusUnprocessableEntity, func(v *web.MeetingPageView) {
 			v.AttendedErrors, v.Problems = fe, pageErrors(fe, "att")

@@ -687,9 +687,10 @@ func (s *Store) Invitations(ctx context.Context, meetingID int64) ([]Invitation,
 }
 
 // ReplyAttendance records an invited delegation's answer: whether it
-// attends, at which level and who. Replies close when the meeting starts;
-// after that the secretariat records attendance (RecordAttendance).
-func (s *Store) ReplyAttendance(ctx context.Context, actor dialogue.Actor, meetingID, delegationID int64, reply AttendanceReply, level AttendanceLevel, attendees string) error {
+// attends, at which level and who. Replies close when the meeting starts
+// (by now, the caller's clock: the one its pages go by); after that the
+// secretariat records attendance (RecordAttendance).
+func (s *Store) ReplyAttendance(ctx context.Context, actor dialogue.Actor, now time.Time, meetingID, delegationID int64, reply AttendanceReply, level AttendanceLevel, attendees string) error {
 	attendees = strings.TrimSpace(attendees)
 	fe := dialogue.FieldErrors{}
 	switch reply {
@@ -726,7 +727,7 @@ func (s *Store) ReplyAttendance(ctx context.Context, actor dialogue.Actor, meeti
 		if status == dialogue.MeetingCancelled {
 			return dialogue.Errorf(dialogue.KindConflict, "This meeting is cancelled: there is nothing to reply to.")
 		}
-		if !time.Now().Before(startsAt) {
+		if !now.Before(startsAt) {
 			return dialogue.Errorf(dialogue.KindDeadline, "The meeting has started: replies are closed. The secretariat records who attended.")
 		}
 		var lvl *AttendanceLevel
@@ -737,7 +738,6 @@ func (s *Store) ReplyAttendance(ctx context.Context, actor dialogue.Actor, meeti
 		var at *time.Time
 		if reply != ReplyNone {
 			by = userRef(actor)
-			now := time.Now()
 			at = &now
 		}
 		if _, err := tx.Exec(ctx, `
@@ -751,10 +751,10 @@ func (s *Store) ReplyAttendance(ctx context.Context, actor dialogue.Actor, meeti
 	})
 }
 
-// RecordAttendance records, once the meeting has started, which invited
-// delegations attended (true) or did not (false). Delegations left out of
-// the map keep what was recorded.
-func (s *Store) RecordAttendance(ctx context.Context, actor dialogue.Actor, meetingID int64, attended map[int64]bool) error {
+// RecordAttendance records, once the meeting has started (by now, the
+// caller's clock), which invited delegations attended (true) or did not
+// (false). Delegations left out of the map keep what was recorded.
+func (s *Store) RecordAttendance(ctx context.Context, actor dialogue.Actor, now time.Time, meetingID int64, attended map[int64]bool) error {
 	ids := make([]int64, 0, len(attended))
 	for id := range attended {
 		ids = append(ids, id)
@@ -772,7 +772,7 @@ func (s *Store) RecordAttendance(ctx context.Context, actor dialogue.Actor, meet
 		if status == dialogue.MeetingCancelled {
 			return dialogue.Errorf(dialogue.KindConflict, "This meeting was cancelled: no attendance to record.")
 		}
-		if time.Now().Before(startsAt) {
+		if now.Before(startsAt) {
 			return dialogue.Errorf(dialogue.KindConflict, "Attendance can be recorded once the meeting has started.")
 		}
 		if len(ids) == 0 {

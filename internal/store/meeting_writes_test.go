@@ -403,32 +403,33 @@ func TestInvitationsAndAttendance(t *testing.T) {
 	f := newMWFixture(t)
 	tn := dialogue.Actor{UserID: 0, Name: "delegate.tn@example.eu"}
 	be := dialogue.Actor{UserID: f.sec.UserID, Name: "delegate.be@example.eu"}
-	future := f.meeting(t, dialogue.LevelSOM, "future SOM", time.Now().Add(10*24*time.Hour))
-	started := f.meeting(t, dialogue.LevelSOM, "started SOM", time.Now().Add(-time.Hour))
+	now := time.Now() // the clock the store is given, as the server gives it its own
+	future := f.meeting(t, dialogue.LevelSOM, "future SOM", now.Add(10*24*time.Hour))
+	started := f.meeting(t, dialogue.LevelSOM, "started SOM", now.Add(-time.Hour))
 
 	// No list yet: nobody can reply.
 	if inv, err := f.st.Invitations(f.ctx, future); err != nil || len(inv) != 0 {
 		t.Fatalf("invitations before any list: %v, %v", inv, err)
 	}
-	err := f.st.ReplyAttendance(f.ctx, be, future, f.deleg["BE"], store.ReplyAttending, store.AttendSeniorOfficial, "")
+	err := f.st.ReplyAttendance(f.ctx, be, now, future, f.deleg["BE"], store.ReplyAttending, store.AttendSeniorOfficial, "")
 	wantKind(t, "reply without a list", err, dialogue.KindNotFound)
 
 	if err := f.st.SetInvitations(f.ctx, f.sec, future, f.ids("TN", "FR", "BE", "EUROPOL", "BE")); err != nil {
 		t.Fatal(err)
 	}
 	// Attending needs a level; a reply must be one of the three.
-	err = f.st.ReplyAttendance(f.ctx, be, future, f.deleg["BE"], store.ReplyAttending, "", "Jan Peeters")
+	err = f.st.ReplyAttendance(f.ctx, be, now, future, f.deleg["BE"], store.ReplyAttending, "", "Jan Peeters")
 	wantFields(t, "attending without level", err, "level")
-	err = f.st.ReplyAttendance(f.ctx, be, future, f.deleg["BE"], "maybe", "", "")
+	err = f.st.ReplyAttendance(f.ctx, be, now, future, f.deleg["BE"], "maybe", "", "")
 	wantFields(t, "unknown reply", err, "reply")
 	// A delegation not invited cannot reply.
-	err = f.st.ReplyAttendance(f.ctx, be, future, f.deleg["ES"], store.ReplyDeclined, "", "")
+	err = f.st.ReplyAttendance(f.ctx, be, now, future, f.deleg["ES"], store.ReplyDeclined, "", "")
 	wantKind(t, "not invited", err, dialogue.KindNotFound)
 
-	if err := f.st.ReplyAttendance(f.ctx, be, future, f.deleg["BE"], store.ReplyAttending, store.AttendSeniorOfficial, " Jan Peeters, Director "); err != nil {
+	if err := f.st.ReplyAttendance(f.ctx, be, now, future, f.deleg["BE"], store.ReplyAttending, store.AttendSeniorOfficial, " Jan Peeters, Director "); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.st.ReplyAttendance(f.ctx, tn, future, f.deleg["TN"], store.ReplyDeclined, store.AttendMinister, "ignored"); err != nil {
+	if err := f.st.ReplyAttendance(f.ctx, tn, now, future, f.deleg["TN"], store.ReplyDeclined, store.AttendMinister, "ignored"); err != nil {
 		t.Fatal(err)
 	}
 	inv, err := f.st.Invitations(f.ctx, future)
@@ -470,18 +471,18 @@ func TestInvitationsAndAttendance(t *testing.T) {
 	wantKind(t, "no such meeting", err, dialogue.KindNotFound)
 
 	// Before the meeting, attendance cannot be recorded.
-	err = f.st.RecordAttendance(f.ctx, f.sec, future, map[int64]bool{f.deleg["BE"]: true})
+	err = f.st.RecordAttendance(f.ctx, f.sec, now, future, map[int64]bool{f.deleg["BE"]: true})
 	wantKind(t, "attendance before the start", err, dialogue.KindConflict)
 
 	// Once it has started, replies are closed and attendance is recorded.
 	if err := f.st.SetInvitations(f.ctx, f.sec, started, f.ids("BE", "FR", "TN")); err != nil {
 		t.Fatal(err)
 	}
-	err = f.st.ReplyAttendance(f.ctx, be, started, f.deleg["BE"], store.ReplyAttending, store.AttendExpert, "")
+	err = f.st.ReplyAttendance(f.ctx, be, now, started, f.deleg["BE"], store.ReplyAttending, store.AttendExpert, "")
 	wantKind(t, "reply after the start", err, dialogue.KindDeadline)
-	err = f.st.RecordAttendance(f.ctx, f.sec, started, map[int64]bool{f.deleg["BE"]: true, f.deleg["ES"]: true})
+	err = f.st.RecordAttendance(f.ctx, f.sec, now, started, map[int64]bool{f.deleg["BE"]: true, f.deleg["ES"]: true})
 	wantFields(t, "attendance of a delegation not invited", err, "attended")
-	if err := f.st.RecordAttendance(f.ctx, f.sec, started, map[int64]bool{f.deleg["BE"]: true, f.deleg["TN"]: false}); err != nil {
+	if err := f.st.RecordAttendance(f.ctx, f.sec, now, started, map[int64]bool{f.deleg["BE"]: true, f.deleg["TN"]: false}); err != nil {
 		t.Fatal(err)
 	}
 	inv, _ = f.st.Invitations(f.ctx, started)
@@ -495,7 +496,7 @@ func TestInvitationsAndAttendance(t *testing.T) {
 
 	// A cancelled meeting takes no replies.
 	exec(t, f.url, `UPDATE meetings SET status = 'cancelled', cancel_reason = 'x' WHERE id = $1`, future)
-	err = f.st.ReplyAttendance(f.ctx, be, future, f.deleg["BE"], store.ReplyDeclined, "", "")
+	err = f.st.ReplyAttendance(f.ctx, be, now, future, f.deleg["BE"], store.ReplyDeclined, "", "")
 	wantKind(t, "reply to a cancelled meeting", err, dialogue.KindConflict)
 
 	if got := actions(f.audit(t, "meeting.")); !slices.Equal(got, []string{
