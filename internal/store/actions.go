@@ -35,13 +35,9 @@ func (s *Store) ActionRows(ctx context.Context) ([]dialogue.ActionRow, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: action rows: %w", err)
 	}
-	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[actionRow])
+	out, err := collectConverted(rows, pgx.RowToStructByName[actionRow], func(r actionRow) dialogue.ActionRow { return dialogue.ActionRow(r) })
 	if err != nil {
 		return nil, fmt.Errorf("store: action rows: %w", err)
-	}
-	out := make([]dialogue.ActionRow, len(rs))
-	for i, r := range rs {
-		out[i] = dialogue.ActionRow(r)
 	}
 	return out, nil
 }

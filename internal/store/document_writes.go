@@ -681,13 +681,9 @@ func (s *Store) Drafts(ctx context.Context) ([]dialogue.Document, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: drafts: %w", err)
 	}
-	rs, err := pgx.CollectRows(rows, pgx.RowToStructByNameLax[documentRow])
+	out, err := collectConverted(rows, pgx.RowToStructByNameLax[documentRow], documentRow.document)
 	if err != nil {
 		return nil, fmt.Errorf("store: drafts: %w", err)
-	}
-	out := make([]dialogue.Document, len(rs))
-	for i, r := range rs {
-		out[i] = r.document()
 	}
 	return out, nil
 }
@@ -869,10 +865,8 @@ func (s *Store) DraftChoices(ctx context.Context) (DraftChoices, error) {
 	var c DraftChoices
 	b := &pgx.Batch{}
 	b.Queue(`SELECT ` + delegationColumns + ` FROM delegations d`).Query(func(rows pgx.Rows) error {
-		ds, err := pgx.CollectRows(rows, pgx.RowToStructByName[delegationRow])
-		for _, d := range ds {
-			c.Delegations = append(c.Delegations, d.delegation())
-		}
+		var err error
+		c.Delegations, err = collectConverted(rows, pgx.RowToStructByName[delegationRow], delegationRow.delegation)
 		return err
 	})
 	b.Queue(`SELECT id, code, name FROM working_parties ORDER BY code`).Query(func(rows pgx.Rows) error {
@@ -880,13 +874,7 @@ func (s *Store) DraftChoices(ctx context.Context) (DraftChoices, error) {
 		c.WorkingParties, err = pgx.CollectRows(rows, pgx.RowToStructByPos[WorkingParty])
 		return err
 	})
-	b.Queue(`SELECT ` + dialogueColumns + ` FROM dialogues ORDER BY position, name`).Query(func(rows pgx.Rows) error {
-		ds, err := pgx.CollectRows(rows, pgx.RowToStructByName[dialogueRow])
-		for _, d := range ds {
-			c.Dialogues = append(c.Dialogues, d.dialogue())
-		}
-		return err
-	})
+	queueStatement(b, dialoguesStatement(), &c.Dialogues)
 	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
 		return DraftChoices{}, fmt.Errorf("store: draft choices: %w", err)
 	}

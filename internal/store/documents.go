@@ -323,10 +323,8 @@ func (s *Store) Document(ctx context.Context, v dialogue.Viewer, id int64) (dial
 		FROM document_recipients r JOIN delegations d ON d.id = r.delegation_id
 		WHERE r.document_id = $1`, id).
 		Query(func(rows pgx.Rows) error {
-			ds, err := pgx.CollectRows(rows, pgx.RowToStructByName[delegationRow])
-			for _, d := range ds {
-				doc.NamedRecipients = append(doc.NamedRecipients, d.delegation())
-			}
+			var err error
+			doc.NamedRecipients, err = collectConverted(rows, pgx.RowToStructByName[delegationRow], delegationRow.delegation)
 			return err
 		})
 	if err := s.pool.SendBatch(ctx, &b).Close(); err != nil {

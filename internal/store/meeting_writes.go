@@ -572,18 +572,14 @@ func (s *Store) DefaultInvitees(ctx context.Context, meetingID int64) ([]int64, 
 	if err != nil {
 		return nil, fmt.Errorf("store: default invitees: %w", err)
 	}
-	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[delegationRow])
+	ds, err := collectConverted(rows, pgx.RowToStructByName[delegationRow], delegationRow.delegation)
 	if err != nil {
 		return nil, fmt.Errorf("store: default invitees: %w", err)
 	}
-	if len(rs) == 0 {
+	if len(ds) == 0 {
 		if err := s.meetingExists(ctx, meetingID); err != nil {
 			return nil, err
 		}
-	}
-	ds := make([]dialogue.Delegation, len(rs))
-	for i, r := range rs {
-		ds[i] = r.delegation()
 	}
 	dialogue.SortProtocol(ds)
 	ids := make([]int64, len(ds))

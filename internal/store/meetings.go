@@ -93,13 +93,9 @@ func collectMeetings(rows pgx.Rows, err error) ([]dialogue.Meeting, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: meetings: %w", err)
 	}
-	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[meetingRow])
+	out, err := collectConverted(rows, pgx.RowToStructByName[meetingRow], meetingRow.meeting)
 	if err != nil {
 		return nil, fmt.Errorf("store: meetings: %w", err)
-	}
-	out := make([]dialogue.Meeting, len(rs))
-	for i, r := range rs {
-		out[i] = r.meeting()
 	}
 	return out, nil
 }

@@ -45,13 +45,9 @@ func (s *Store) Delegations(ctx context.Context) ([]dialogue.Delegation, error) 
 	if err != nil {
 		return nil, fmt.Errorf("store: delegations: %w", err)
 	}
-	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[delegationRow])
+	out, err := collectConverted(rows, pgx.RowToStructByName[delegationRow], delegationRow.delegation)
 	if err != nil {
 		return nil, fmt.Errorf("store: delegations: %w", err)
-	}
-	out := make([]dialogue.Delegation, len(rs))
-	for i, r := range rs {
-		out[i] = r.delegation()
 	}
 	dialogue.SortProtocol(out)
 	return out, nil
@@ -89,13 +85,9 @@ func dialoguesStatement() statement[[]dialogue.Dialogue] {
 	return statement[[]dialogue.Dialogue]{
 		sql: `SELECT ` + dialogueColumns + ` FROM dialogues ORDER BY position, name`,
 		collect: func(rows pgx.Rows) ([]dialogue.Dialogue, error) {
-			rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[dialogueRow])
+			out, err := collectConverted(rows, pgx.RowToStructByName[dialogueRow], dialogueRow.dialogue)
 			if err != nil {
 				return nil, fmt.Errorf("store: dialogues: %w", err)
-			}
-			out := make([]dialogue.Dialogue, len(rs))
-			for i, r := range rs {
-				out[i] = r.dialogue()
 			}
 			return out, nil
 		},

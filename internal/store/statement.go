@@ -34,3 +34,18 @@ func queueStatement[T any](b *pgx.Batch, st statement[T], out *T) {
 		return err
 	})
 }
+
+// collectConverted reads every row with scan (a row struct, by column
+// name) and converts each with conv (the row struct's method giving the
+// domain type): the shape of most of the store's list readers.
+func collectConverted[R, T any](rows pgx.Rows, scan pgx.RowToFunc[R], conv func(R) T) ([]T, error) {
+	rs, err := pgx.CollectRows(rows, scan)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]T, len(rs))
+	for i, r := range rs {
+		out[i] = conv(r)
+	}
+	return out, nil
+}
