@@ -237,10 +237,11 @@ func readBenchData(ctx context.Context, st *store.Store, o benchOptions) (*bench
 	d.ListYear = present.Year()
 	d.Month = present.Format("2006-01")
 
-	// A word of the generated prose that matches many documents.
+	// A word of the generated prose that matches many documents: a full
+	// first page of both lists.
 	v := delegationViewer(d.MemberStates[0])
 	for _, w := range []string{"Europol", "trafficking", "cooperation", "security"} {
-		res, err := st.Search(ctx, v, w)
+		res, err := st.Search(ctx, v, store.SearchRequest{Words: w})
 		if err != nil {
 			return nil, err
 		}

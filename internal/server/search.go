@@ -1,7 +1,9 @@
 package server
 
 import (
+	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -17,17 +19,30 @@ func (s *server) searchRoutes(with withAction) {
 	with(auth.ViewDocuments).Get("/search", s.page(s.search))
 }
 
+// search shows a page of results: the newest of both lists, or (list and
+// after) the older results of one, a link from the page before.
 func (s *server) search(w http.ResponseWriter, r *http.Request) error {
-	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	v := web.SearchView{Query: q}
+	query := r.URL.Query()
+	q := strings.TrimSpace(query.Get("q"))
+	req := store.SearchRequest{Words: q, List: store.SearchList(query.Get("list")), After: query.Get("after")}
+	v := web.SearchView{Query: q, List: string(req.List), FirstHref: searchHref(q, "", "")}
 	status := http.StatusOK
 	switch {
 	case q == "":
+		v.List = ""
 	case utf8.RuneCountInString(q) > 200:
 		v.Error = "Search for at most 200 characters."
+		v.List = ""
 		status = http.StatusUnprocessableEntity
 	default:
-		res, err := s.st.Search(r.Context(), viewerOf(currentUser(r.Context())), q)
+		res, err := s.st.Search(r.Context(), viewerOf(currentUser(r.Context())), req)
+		if dialogue.KindOf(err) == dialogue.KindInvalid {
+			// A link altered or cut short: say so, with the search box.
+			var de *dialogue.Error
+			errors.As(err, &de)
+			v.Error, v.List = de.Message, ""
+			return s.render(w, r, http.StatusBadRequest, web.SearchPage(v))
+		}
 		if err != nil {
 			return err
 		}
@@ -47,8 +62,24 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) error {
 				Passage:    passage(h.Passage),
 			})
 		}
+		if res.MoreDocuments != "" {
+			v.MoreDocuments = searchHref(q, store.SearchDocuments, res.MoreDocuments)
+		}
+		if res.MoreReplies != "" {
+			v.MoreReplies = searchHref(q, store.SearchReplies, res.MoreReplies)
+		}
 	}
 	return s.render(w, r, status, web.SearchPage(v))
+}
+
+// searchHref is the address of a page of results.
+func searchHref(q string, list store.SearchList, after string) string {
+	v := url.Values{"q": {q}}
+	if list != store.SearchAll {
+		v.Set("list", string(list))
+		v.Set("after", after)
+	}
+	return "/search?" + v.Encode()
 }
 
 // passage splits a search headline into plain and matching fragments, so

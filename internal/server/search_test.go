@@ -1,7 +1,10 @@
 package server_test
 
 import (
+	"context"
+	"html"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -35,4 +38,46 @@ func TestSearchPage(t *testing.T) {
 	}
 	empty := get(t, be, "/search")
 	checkHTML(t, "/search", empty.body)
+}
+
+// TestSearchPages: a list longer than a page ends in a link to its older
+// results, which shows that list alone and goes on where the page before
+// stopped; an altered link is refused with a message and the search box.
+func TestSearchPages(t *testing.T) {
+	raw, st := demoServerRaw(t)
+	be := signedIn(t, raw, st, dialogue.RoleDelegate, "BE")
+	// 25 notes distributed to the delegations, one a day, newest first
+	// numbered 1 to 25.
+	if _, err := st.Pool().Exec(context.Background(), `
+		INSERT INTO documents (number, year, doc_date, sender, recipients, subject, body_md, status, issued_at, audience)
+		SELECT i, 2026, date '2026-10-31' - i, 'Presidency', 'Delegations', 'Zanzibar note ' || i, 'On Zanzibar.', 'issued', now(), 'delegations'
+		FROM generate_series(1, 25) i`); err != nil {
+		t.Fatal(err)
+	}
+	r := get(t, be, "/search?q=zanzibar")
+	checkHTML(t, "/search?q=zanzibar", r.body)
+	r.mustContain(t, "/search?q=zanzibar", "Documents (newest 20)", "Zanzibar note 20<", "Older documents", "Replies (0)")
+	r.mustNotContain(t, "/search?q=zanzibar", "Zanzibar note 21<", "Older replies", "Back to the newest results")
+	link := regexp.MustCompile(`href="(/search\?[^"]*list=documents[^"]*)"`).FindStringSubmatch(r.body)
+	if link == nil {
+		t.Fatal("no link to the older documents")
+	}
+	older := html.UnescapeString(link[1])
+	r = get(t, be, older)
+	if r.status != http.StatusOK {
+		t.Fatalf("GET %s: %d", older, r.status)
+	}
+	checkHTML(t, older, r.body)
+	r.mustContain(t, older, "Older documents (5)", "Zanzibar note 21<", "Zanzibar note 25<", "Back to the newest results", `href="/search?q=zanzibar"`)
+	r.mustNotContain(t, older, "Zanzibar note 20<", "Replies (", "Older documents</a>")
+
+	for _, bad := range []string{"list=documents&after=2026-10-11", "list=replies&after=x.y", "list=elsewhere&after=1", "after=1.2"} {
+		path := "/search?q=zanzibar&" + bad
+		r := get(t, be, path)
+		if r.status != http.StatusBadRequest {
+			t.Errorf("GET %s: %d, want 400", path, r.status)
+		}
+		r.mustContain(t, path, "This link to more results is not valid: search again.", `value="zanzibar"`)
+		r.mustNotContain(t, path, "Zanzibar note")
+	}
 }

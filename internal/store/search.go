@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"errors"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +31,7 @@ type DocumentHit struct {
 
 // ReplyHit is a reply matching a search.
 type ReplyHit struct {
+	PositionID  int64
 	RoundID     int64
 	RoundTitle  string
 	QuestionPos int
@@ -39,92 +42,222 @@ type ReplyHit struct {
 	UpdatedAt   time.Time
 }
 
-// SearchResults are what a search finds that the viewer may see.
+// SearchResults are what a search finds that the viewer may see: a page
+// of each list asked for, and where each goes on.
 type SearchResults struct {
 	Documents []DocumentHit
 	Replies   []ReplyHit
+	// MoreDocuments and MoreReplies are the After of the lists' next pages,
+	// "" where a list ends.
+	MoreDocuments, MoreReplies string
+}
+
+// SearchList names the list a page of results continues; SearchAll is the
+// first page of both.
+type SearchList string
+
+const (
+	SearchAll       SearchList = ""
+	SearchDocuments SearchList = "documents"
+	SearchReplies   SearchList = "replies"
+)
+
+// SearchRequest is a page of search results: the words, and for a page
+// after the first, the list it continues and where (the More of the page
+// before).
+type SearchRequest struct {
+	Words string
+	List  SearchList
+	After string
 }
 
 const (
-	// searchLimit caps each list: a search is a way in, not an export.
-	searchLimit = 50
+	// SearchPageSize is how many hits of each list a page shows: enough to
+	// scan at a glance; older ones are a link away.
+	SearchPageSize = 20
 	// recentDocuments, and the months of searchRepliesSQL, size the windows
-	// of newest rows each list searches first (about a year of documents;
-	// the last 3, then 12, calendar months of replies): the first enough
-	// for a common word to fill a page for a member state or the
-	// Presidency, the next for a partner, who may read fewer replies; each
-	// small enough to cost the same whatever the years behind it.
+	// of newest rows (from the page's start) each list searches first
+	// (about a year of documents; the last 3, then 12, calendar months of
+	// replies): the first enough for a common word to fill a page for a
+	// member state or the Presidency, the next for a partner, who may read
+	// fewer replies; each small enough to cost the same whatever the years
+	// behind it.
 	recentDocuments = 400
 	// passageSource is how much of a text (in bytes) the passage is taken
 	// from: a match further into a long note gives a passage from its start.
 	passageSource = 10000
 )
 
-// Search finds documents and replies matching q (web-search syntax:
-// words, "quoted phrases", -excluded, or), newest first, with accents and
-// case ignored, using the portal's text-search configuration. It applies
-// the same rules as every page: documents by distribution; replies of the
-// viewer's own delegation, and others' only once released to the viewer's
-// audience (the Presidency and the secretariat see every reply given).
-// Drafts are found only by their own delegation. A reply is found by its
-// current text (its latest revision), as the round pages show it.
-func (s *Store) Search(ctx context.Context, v dialogue.Viewer, q string) (SearchResults, error) {
+// Search finds documents and replies matching the words (web-search
+// syntax: words, "quoted phrases", -excluded, or), newest first, with
+// accents and case ignored, using the portal's text-search configuration,
+// a page at a time. It applies the same rules as every page: documents by
+// distribution; replies of the viewer's own delegation, and others' only
+// once released to the viewer's audience (the Presidency and the
+// secretariat see every reply given). Drafts are found only by their own
+// delegation. A reply is found by its current text (its latest revision),
+// as the round pages show it. A page's start (After) only says where to
+// read from: whatever it holds, what the viewer may not see stays unseen.
+func (s *Store) Search(ctx context.Context, v dialogue.Viewer, req SearchRequest) (SearchResults, error) {
 	var res SearchResults
-	q = strings.TrimSpace(q)
+	q := strings.TrimSpace(req.Words)
 	if q == "" {
 		return res, nil
 	}
+	docsFrom, repliesFrom := firstDocument, firstReply
+	var ok bool
+	switch req.List {
+	case SearchAll:
+		ok = req.After == ""
+	case SearchDocuments:
+		docsFrom, ok = parseDocumentCursor(req.After)
+	case SearchReplies:
+		repliesFrom, ok = parseReplyCursor(req.After)
+	}
+	if !ok {
+		return res, dialogue.Errorf(dialogue.KindInvalid, "This link to more results is not valid: search again.")
+	}
 	seeAll, delegation := viewerArgs(v)
 	var b pgx.Batch
-	b.Queue(searchDocumentsSQL, q, seeAll, delegation).Query(func(rows pgx.Rows) error {
-		type hitRow struct {
-			documentRow
-			PassageText string `db:"passage_text"`
-			Terms       string `db:"terms"`
-		}
-		hits, err := pgx.CollectRows(rows, pgx.RowToStructByNameLax[hitRow])
-		for _, h := range hits {
-			res.Documents = append(res.Documents, DocumentHit{Document: h.document(),
-				Passage: headline(h.Subject+"\n"+h.PassageText, queryTerms(h.Terms))})
-		}
-		return err
-	})
-	b.Queue(searchRepliesSQL, q, seeAll, delegation).Query(func(rows pgx.Rows) error {
-		hits, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ReplyHit, error) {
-			var h ReplyHit
-			var text, terms string
-			d := &h.Delegation
-			err := row.Scan(&h.RoundID, &h.RoundTitle, &h.QuestionPos, &d.ID, &d.Code, &d.Kind, &d.Name, &d.NativeName,
-				&d.ProtocolOrder, &d.Footnote, &h.Status, &h.Demo, &h.UpdatedAt, &text, &terms)
-			h.Passage = headline(text, queryTerms(terms))
-			return h, err
+	if req.List != SearchReplies {
+		b.Queue(searchDocumentsSQL, q, seeAll, delegation, docsFrom.date, docsFrom.year, docsFrom.number, docsFrom.id).Query(func(rows pgx.Rows) error {
+			type hitRow struct {
+				documentRow
+				PassageText string `db:"passage_text"`
+				Terms       string `db:"terms"`
+			}
+			hits, err := pgx.CollectRows(rows, pgx.RowToStructByNameLax[hitRow])
+			if len(hits) > SearchPageSize { // the statement reads one more: is there a next page?
+				hits = hits[:SearchPageSize]
+				res.MoreDocuments = documentCursorOf(hits[len(hits)-1].document()).String()
+			}
+			for _, h := range hits {
+				res.Documents = append(res.Documents, DocumentHit{Document: h.document(),
+					Passage: headline(h.Subject+"\n"+h.PassageText, queryTerms(h.Terms))})
+			}
+			return err
 		})
-		res.Replies = hits
-		return err
-	})
+	}
+	if req.List != SearchDocuments {
+		b.Queue(searchRepliesSQL, q, seeAll, delegation, repliesFrom.updatedAt, repliesFrom.id).Query(func(rows pgx.Rows) error {
+			hits, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ReplyHit, error) {
+				var h ReplyHit
+				var text, terms string
+				d := &h.Delegation
+				err := row.Scan(&h.PositionID, &h.RoundID, &h.RoundTitle, &h.QuestionPos, &d.ID, &d.Code, &d.Kind, &d.Name, &d.NativeName,
+					&d.ProtocolOrder, &d.Footnote, &h.Status, &h.Demo, &h.UpdatedAt, &text, &terms)
+				h.Passage = headline(text, queryTerms(terms))
+				return h, err
+			})
+			if len(hits) > SearchPageSize {
+				hits = hits[:SearchPageSize]
+				last := hits[len(hits)-1]
+				res.MoreReplies = replyCursor{last.UpdatedAt, last.PositionID}.String()
+			}
+			res.Replies = hits
+			return err
+		})
+	}
 	err := s.pool.SendBatch(ctx, &b).Close()
 	return res, err
 }
 
+// A page of results starts after the last hit of the page before, given
+// by its sort key, so that a page costs the same however deep, and a
+// document or reply saved meanwhile neither repeats nor skips a hit. The
+// first page starts after a key beyond every row.
+type documentCursor struct {
+	date         time.Time
+	year, number int // number: noNumber for a draft without one
+	id           int64
+}
+
+type replyCursor struct {
+	updatedAt time.Time
+	id        int64
+}
+
+// noNumber stands for a document's missing number in its sort key: above
+// any number (1 to 99,999), as NULLS FIRST sorts it in the register.
+const noNumber = 100000
+
+var (
+	firstDocument = documentCursor{date: time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), year: 9999, number: noNumber + 1, id: math.MaxInt64}
+	firstReply    = replyCursor{updatedAt: time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), id: math.MaxInt64}
+)
+
+func documentCursorOf(d dialogue.Document) documentCursor {
+	c := documentCursor{date: d.Date, year: d.Ref.Year, number: d.Ref.Number, id: d.ID}
+	if c.number == 0 {
+		c.number = noNumber
+	}
+	return c
+}
+
+// String is the cursor as a link carries it: 2026-05-04.2026.1234.5678.
+func (c documentCursor) String() string {
+	return c.date.Format(time.DateOnly) + "." + strconv.Itoa(c.year) + "." + strconv.Itoa(c.number) + "." + strconv.FormatInt(c.id, 10)
+}
+
+func parseDocumentCursor(s string) (documentCursor, bool) {
+	var c documentCursor
+	parts := strings.Split(s, ".")
+	if len(parts) != 4 {
+		return c, false
+	}
+	var err [4]error
+	c.date, err[0] = time.Parse(time.DateOnly, parts[0])
+	c.year, err[1] = strconv.Atoi(parts[1])
+	c.number, err[2] = strconv.Atoi(parts[2])
+	c.id, err[3] = strconv.ParseInt(parts[3], 10, 64)
+	return c, errors.Join(err[:]...) == nil
+}
+
+// String is the cursor as a link carries it: the instant in microseconds
+// (the database's precision) and the id, 1763812345678901.5678.
+func (c replyCursor) String() string {
+	return strconv.FormatInt(c.updatedAt.UnixMicro(), 10) + "." + strconv.FormatInt(c.id, 10)
+}
+
+func parseReplyCursor(s string) (replyCursor, bool) {
+	var c replyCursor
+	at, id, ok := strings.Cut(s, ".")
+	if !ok {
+		return c, false
+	}
+	micro, err1 := strconv.ParseInt(at, 10, 64)
+	var err2 error
+	c.id, err2 = strconv.ParseInt(id, 10, 64)
+	c.updatedAt = time.UnixMicro(micro).UTC()
+	return c, err1 == nil && err2 == nil
+}
+
 // The two statements of a search ($1 the words, $2 and $3 the viewer's
-// arguments, see viewerArgs) are planned without seeing their parameters:
-// the words are a materialized CTE (q) and the viewer's arguments
-// sub-selects. Their one plan suits every word and viewer (see
-// newestMatches), and so PostgreSQL keeps the generic plan of pgx's
+// arguments, see viewerArgs, then the page's start) are planned without
+// seeing their parameters: the words are a materialized CTE (q), the other
+// arguments sub-selects. Their one plan suits every word, viewer and page
+// (see newestMatches), and so PostgreSQL keeps the generic plan of pgx's
 // prepared statement after its first executions instead of planning each
 // search again, which for these statements costs more than running them.
 const (
 	searchQuery      = `WITH q AS MATERIALIZED (SELECT websearch_to_tsquery('portal', $1) AS query),`
 	searchSeeAll     = `(SELECT $2::boolean)`
 	searchDelegation = `(SELECT $3::bigint)`
+	// The page's start, a documentCursor ($4 to $7) or a replyCursor ($4, $5).
+	documentsFrom = `((SELECT $4::date), (SELECT $5::int), (SELECT $6::int), (SELECT $7::bigint))`
+	repliesFrom   = `((SELECT $4::timestamptz), (SELECT $5::bigint))`
 )
 
-// searchDocumentsSQL: the documents, newest first as in the register, and
-// the text of their passages.
+// searchDocumentsSQL: a page of documents, newest first as in the register,
+// and the text of their passages. The window is the recentDocuments
+// documents from the page's start on.
 var searchDocumentsSQL = searchQuery + newestMatches(
 	`d.id, d.doc_date, d.year, d.number`, `doc_date DESC, year DESC, number DESC NULLS FIRST, id DESC`,
-	`d.search @@ q.query`, documentsVisible, []searchSource{documentsVisible},
-	`d.doc_date >= coalesce((SELECT e.doc_date FROM documents e
+	`d.search @@ q.query
+			AND (d.doc_date, d.year, coalesce(d.number, `+strconv.Itoa(noNumber)+`), d.id) < `+documentsFrom,
+	documentsVisible, []searchSource{documentsVisible},
+	`d.doc_date <= (SELECT $4::date) AND d.doc_date >= coalesce((SELECT e.doc_date FROM documents e
+		WHERE e.doc_date <= (SELECT $4::date)
 		ORDER BY e.doc_date DESC, e.year DESC, e.number DESC NULLS FIRST, e.id DESC
 		OFFSET `+strconv.Itoa(recentDocuments-1)+` LIMIT 1), '-infinity')`) + `
 	SELECT ` + documentListColumns + `, ` + passageText("d.body_md") + ` AS passage_text,
@@ -134,15 +267,15 @@ var searchDocumentsSQL = searchQuery + newestMatches(
 
 var documentsVisible = searchSource{`documents d`, documentVisible(searchSeeAll, searchDelegation)}
 
-// searchRepliesSQL: the replies, last changed first, and the text of their
-// passages. The round's title and the question's number are sub-selects
-// rather than joins: planning a join of five tables costs more than
-// reading the 50 rows.
+// searchRepliesSQL: a page of replies, last changed first, and the text of
+// their passages. The round's title and the question's number are
+// sub-selects rather than joins: planning a join of five tables costs more
+// than reading the page's rows.
 var searchRepliesSQL = searchQuery + newestMatches(
 	`p.id, p.updated_at`, `updated_at DESC, id DESC`,
-	`p.search @@ q.query`, recentReplies, []searchSource{ownReplies, othersReplies},
+	`p.search @@ q.query AND (p.updated_at, p.id) < `+repliesFrom, recentReplies, []searchSource{ownReplies, othersReplies},
 	recentMonths(3), recentMonths(12)) + `
-	SELECT p.round_id, (SELECT r.title FROM rounds r WHERE r.id = p.round_id),
+	SELECT p.id, p.round_id, (SELECT r.title FROM rounds r WHERE r.id = p.round_id),
 	       (SELECT qu.position FROM questions qu WHERE qu.id = p.question_id),
 	       d.id, d.code, d.kind, d.name, d.native_name, coalesce(d.protocol_order, 0), d.footnote, p.status,
 	       p.demo, p.updated_at, ` + passageText("p.body") + `, querytree(q.query)
@@ -184,13 +317,15 @@ const (
 const viewerKind = `(SELECT vd.kind FROM delegations vd WHERE vd.id = ` + searchDelegation + `)`
 
 // recentMonths is a window of the replies last changed in the months
-// calendar months (UTC) up to that of the newest reply: a few exact keys of
+// calendar months (UTC) up to that of the newest reply from the page's
+// start: a few exact keys of
 // the full-text index of positions, which holds each reply's month beside
 // its words (migration 000003).
 func recentMonths(months int) string {
 	return `date_trunc('month', p.updated_at AT TIME ZONE 'UTC') = ANY ((
 		SELECT array_agg(m.newest - n * interval '1 month')
-		FROM (SELECT date_trunc('month', max(e.updated_at) AT TIME ZONE 'UTC') AS newest FROM positions e) m,
+		FROM (SELECT date_trunc('month', max(e.updated_at) AT TIME ZONE 'UTC') AS newest FROM positions e
+		      WHERE e.updated_at <= (SELECT $4::timestamptz)) m,
 		     generate_series(0, ` + strconv.Itoa(months-1) + `) n)::timestamp[])`
 }
 
@@ -199,7 +334,7 @@ func recentMonths(months int) string {
 type searchSource struct{ from, visible string }
 
 // newestMatches returns CTEs ending in hits: the ids (column id) of the
-// newest searchLimit rows, by order, that match and that the viewer may
+// newest SearchPageSize+1 rows (one more than a page: is there another?), by order, that match and that the viewer may
 // see: in the windows, from recent; among all the rows, from the sources
 // of all, which never hold the same row and together hold recent's. keys
 // are the columns the sources give: the id and those order sorts them by.
@@ -218,7 +353,7 @@ type searchSource struct{ from, visible string }
 // when all the windows before it fell short; the last step that ran gives
 // the exact answer.
 func newestMatches(keys, order, match string, recent searchSource, all []searchSource, windows ...string) string {
-	limit := strconv.Itoa(searchLimit)
+	limit := strconv.Itoa(SearchPageSize + 1)
 	var ctes, hits, short []string // short: "the steps before gave less than a page"
 	for k := 0; k <= len(windows); k++ {
 		sources := all
@@ -267,7 +402,7 @@ func passageText(column string) string {
 
 // The passage under each hit is made here rather than by ts_headline,
 // which parses the whole text it is given with PostgreSQL's text parser:
-// about a millisecond per note, 50 to 100 times a search, on the
+// about a millisecond per note, up to 40 times a search, on the
 // database's CPU. The query's terms come from the database (querytree:
 // the words the query needs, normalised as the index holds them), and a
 // word of the text matches a term when it reads the same once lowercased
@@ -532,7 +667,7 @@ func wordLen(r rune, n int) int {
 
 // writeSpaced writes s with each run of white space as one space. It
 // copies the text between runs whole and decodes only non-ASCII bytes:
-// a passage is written for each of up to a hundred hits of a search.
+// a passage is written for each hit of a search.
 func writeSpaced(b *strings.Builder, s string) {
 	from := 0 // start of the text not written yet
 	for i := 0; i < len(s); {

@@ -17,7 +17,7 @@ import (
 
 func hitsOf(t *testing.T, st *store.Store, v dialogue.Viewer, q string) (docs, replies []string) {
 	t.Helper()
-	res, err := st.Search(context.Background(), v, q)
+	res, err := st.Search(context.Background(), v, store.SearchRequest{Words: q})
 	if err != nil {
 		t.Fatalf("search %q: %v", q, err)
 	}
@@ -145,7 +145,7 @@ func TestSearchPassages(t *testing.T) {
 	all := dialogue.Viewer{UserID: 3, SeeAll: true}
 	passage := func(q string) string {
 		t.Helper()
-		res, err := f.st.Search(ctx, all, q)
+		res, err := f.st.Search(ctx, all, store.SearchRequest{Words: q})
 		if err != nil || len(res.Replies) != 1 {
 			t.Fatalf("search %q: %v %v", q, res.Replies, err)
 		}
@@ -190,8 +190,8 @@ func TestSearchPassages(t *testing.T) {
 
 // TestSearchIsThePlainQuery: with more documents and replies than Search
 // looks at first, it finds exactly what the plain query finds (every match
-// the viewer may see, sorted, the first 50), for viewers who may see much
-// or little and for words common and rare.
+// the viewer may see, sorted), page after page, for viewers who may see
+// much or little and for words common and rare.
 func TestSearchIsThePlainQuery(t *testing.T) {
 	ctx := context.Background()
 	st, url := dbtest.Store(t)
@@ -222,6 +222,13 @@ func TestSearchIsThePlainQuery(t *testing.T) {
 		       (ARRAY['delegations', 'delegations', 'delegations', 'member_states', 'working_party', 'named'])[1 + i % 6],
 		       CASE WHEN i % 6 = 4 THEN (SELECT id FROM working_parties) END
 		FROM generate_series(1, 1000) i;
+		-- Pairs of drafts without a number beside numbered notes of the same
+		-- date and year (sorted before them, as the register sorts them; a
+		-- pair differs only by id), where the Presidency's pages of
+		-- "Europol" end: its 20th hit is the first of a pair.
+		INSERT INTO documents (year, doc_date, sender, recipients, subject, body_md, status, audience)
+		SELECT d.year, d.doc_date, 'Presidency', 'Delegations', 'Draft beside ' || d.number, 'A draft on Europol, often.', 'draft', 'delegations'
+		FROM documents d, generate_series(1, 2) n WHERE d.number BETWEEN 28 AND 50 AND d.number % 2 = 0;
 		INSERT INTO document_recipients (document_id, delegation_id)
 		SELECT d.id, g.id FROM documents d, delegations g
 		WHERE d.audience = 'named' AND ((g.code = 'TN' AND d.number % 4 = 1) OR (g.code = 'EUROPOL' AND d.number % 8 = 5) OR g.code = 'M3');
@@ -268,7 +275,7 @@ func TestSearchIsThePlainQuery(t *testing.T) {
 		       OR (d.audience = 'member_states' AND EXISTS (SELECT 1 FROM delegations vd WHERE vd.id = $3 AND vd.kind = 'member_state'))
 		       OR (d.audience = 'working_party' AND EXISTS (SELECT 1 FROM working_party_members wm WHERE wm.working_party_id = d.working_party_id AND wm.delegation_id = $3)))))
 		ORDER BY d.doc_date DESC, d.year DESC, d.number DESC NULLS FIRST, d.id DESC
-		LIMIT 50`
+		LIMIT $4`
 	const plainReplies = `
 		SELECT concat_ws(' ', r.id, qu.position, d.code) FROM positions p
 		JOIN rounds r ON r.id = p.round_id
@@ -279,7 +286,7 @@ func TestSearchIsThePlainQuery(t *testing.T) {
 		       (r.release_audience = 'member_states' AND (SELECT kind FROM delegations WHERE id = $3) IN ('member_state', 'institution'))
 		       OR (r.release_audience = 'member_states_partners' AND (SELECT kind FROM delegations WHERE id = $3) IN ('member_state', 'institution', 'partner')))))))
 		ORDER BY p.updated_at DESC, p.id DESC
-		LIMIT 50`
+		LIMIT $4`
 	viewers := map[string]dialogue.Viewer{"presidency": {UserID: 1, SeeAll: true}}
 	for _, code := range []string{"M1", "M3", "TN", "EUROPOL", "COM"} {
 		var id int64
@@ -288,25 +295,58 @@ func TestSearchIsThePlainQuery(t *testing.T) {
 		}
 		viewers[code] = dialogue.Viewer{UserID: 2, DelegationID: id}
 	}
+	// Up to pages pages of each list: the first page of both, then each
+	// page from the link of the one before; the plain query gives one more row than those pages hold, to
+	// tell whether the last page read rightly offers more.
+	const pages = 4
 	for name, v := range viewers {
 		for _, w := range []string{"Europol", "often", "middling", "seldom", "often middling", "europol or seldom", "nowhere"} {
-			res, err := st.Search(ctx, v, w)
-			if err != nil {
-				t.Fatal(err)
-			}
 			var docs, replies []string
-			for _, h := range res.Documents {
-				docs = append(docs, fmt.Sprint(h.Document.ID))
+			var more [2]bool
+			for _, list := range []store.SearchList{store.SearchDocuments, store.SearchReplies} {
+				req := store.SearchRequest{Words: w}
+				for page := 0; page < pages; page++ {
+					res, err := st.Search(ctx, v, req)
+					if err != nil {
+						t.Fatal(err)
+					}
+					next := res.MoreDocuments
+					if list == store.SearchDocuments {
+						for _, h := range res.Documents {
+							docs = append(docs, fmt.Sprint(h.Document.ID))
+						}
+						more[0] = next != ""
+					} else {
+						for _, h := range res.Replies {
+							replies = append(replies, fmt.Sprint(h.RoundID, " ", h.QuestionPos, " ", h.Delegation.Code))
+						}
+						next = res.MoreReplies
+						more[1] = next != ""
+					}
+					if next == "" {
+						break
+					}
+					req = store.SearchRequest{Words: w, List: list, After: next}
+				}
 			}
-			for _, h := range res.Replies {
-				replies = append(replies, fmt.Sprint(h.RoundID, " ", h.QuestionPos, " ", h.Delegation.Code))
+			limit := pages*store.SearchPageSize + 1
+			check := func(what string, got []string, more bool, plain string) {
+				t.Helper()
+				want := column(plain, w, v.SeeAll, v.DelegationID, limit)
+				if len(want) == limit {
+					want = want[:limit-1]
+					if !more {
+						t.Errorf("%s searching %q: %s end after %d, want a link to more", name, w, what, len(got))
+					}
+				} else if more {
+					t.Errorf("%s searching %q: %s offer more after all %d", name, w, what, len(got))
+				}
+				if strings.Join(got, ",") != strings.Join(want, ",") {
+					t.Errorf("%s searching %q: %s %v, want %v", name, w, what, got, want)
+				}
 			}
-			if want := column(plainDocuments, w, v.SeeAll, v.DelegationID); strings.Join(docs, ",") != strings.Join(want, ",") {
-				t.Errorf("%s searching %q: documents %v, want %v", name, w, docs, want)
-			}
-			if want := column(plainReplies, w, v.SeeAll, v.DelegationID); strings.Join(replies, ",") != strings.Join(want, ",") {
-				t.Errorf("%s searching %q: replies %v, want %v", name, w, replies, want)
-			}
+			check("documents", docs, more[0], plainDocuments)
+			check("replies", replies, more[1], plainReplies)
 		}
 	}
 }
@@ -346,7 +386,7 @@ func BenchmarkSearch(b *testing.B) {
 		for _, v := range viewers {
 			b.Run(w+"/"+v.name, func(b *testing.B) {
 				for b.Loop() {
-					if _, err := st.Search(ctx, v.v, w); err != nil {
+					if _, err := st.Search(ctx, v.v, store.SearchRequest{Words: w}); err != nil {
 						b.Fatal(err)
 					}
 				}
