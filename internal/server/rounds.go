@@ -677,22 +677,23 @@ var positionSavedLabels = map[dialogue.PositionStatus]string{
 }
 
 // saveReply stores a new revision of the signed-in delegate's own
-// delegation's reply: the delegation is never taken from the form.
+// delegation's reply: the delegation is never taken from the form. The
+// store checks that the delegation is consulted in the round and the
+// question is the round's (not found otherwise, as loadRound says), so
+// the round is read only when the answer is its page: a refusal to show
+// with the form, or not found.
 func (s *server) saveReply(w http.ResponseWriter, r *http.Request) error {
-	sc, err := s.loadRound(r)
+	u := currentUser(r.Context())
+	if !auth.CanFor(u, auth.ViewRounds, u.DelegationID) || !auth.CanFor(u, auth.WritePositions, u.DelegationID) {
+		return dialogue.ErrNotFound
+	}
+	roundID, err := roundPathID(r, "id")
 	if err != nil {
 		return err
-	}
-	if sc.own == nil || !auth.CanFor(sc.user, auth.WritePositions, sc.own.Delegation.ID) {
-		return dialogue.ErrNotFound
 	}
 	qid, err := roundPathID(r, "qid")
 	if err != nil {
 		return err
-	}
-	q, ok := sc.question(qid)
-	if !ok {
-		return dialogue.ErrNotFound
 	}
 	form := web.PositionForm{Option: r.PostFormValue("option"), Body: r.PostFormValue("body")}
 	form.Base, _ = strconv.Atoi(r.PostFormValue("base"))
@@ -701,12 +702,29 @@ func (s *server) saveReply(w http.ResponseWriter, r *http.Request) error {
 	var optionID int64
 	if form.Option != "" {
 		if optionID, err = strconv.ParseInt(form.Option, 10, 64); err != nil {
-			form.Errors = dialogue.FieldErrors{"option": "Choose one of the options offered."}
-			return s.renderRound(w, r, http.StatusUnprocessableEntity, sc, roundForms{replies: map[int64]web.PositionForm{q.ID: form}})
+			err = dialogue.FieldError("option", "Choose one of the options offered.")
 		}
 	}
-	p, err := s.st.SavePosition(r.Context(), actorOf(r), store.PositionSave{RoundID: sc.round.ID, QuestionID: q.ID,
-		DelegationID: sc.own.Delegation.ID, BaseRevision: form.Base, Status: status, OptionID: optionID, Body: form.Body})
+	var p store.SavedPosition
+	if err == nil {
+		p, err = s.st.SavePosition(r.Context(), actorOf(r), store.PositionSave{RoundID: roundID, QuestionID: qid,
+			DelegationID: u.DelegationID, BaseRevision: form.Base, Status: status, OptionID: optionID, Body: form.Body})
+	}
+	if err == nil {
+		msg := fmt.Sprintf("Question %d: your delegation's reply was %s (revision %d).", p.QuestionPosition, positionSavedLabels[p.Status], p.Revision)
+		return s.flashTo(w, r, "/rounds/"+strconv.FormatInt(roundID, 10)+"#q-"+strconv.Itoa(p.QuestionPosition), msg)
+	}
+	if k := dialogue.KindOf(err); k != dialogue.KindConflict && k != dialogue.KindDeadline && k != dialogue.KindNotFound && formErrors(err) == nil {
+		return err
+	}
+	sc, lerr := s.loadRound(r)
+	if lerr != nil {
+		return lerr
+	}
+	q, ok := sc.question(qid)
+	if !ok || sc.own == nil {
+		return dialogue.ErrNotFound
+	}
 	var ce *dialogue.ConflictError
 	switch {
 	case errors.As(err, &ce):
@@ -733,11 +751,8 @@ func (s *server) saveReply(w http.ResponseWriter, r *http.Request) error {
 			f.message = m
 		}
 		return s.renderRound(w, r, http.StatusUnprocessableEntity, sc, f)
-	case err != nil:
-		return err
 	}
-	msg := fmt.Sprintf("Question %d: your delegation's reply was %s (revision %d).", q.Position, positionSavedLabels[p.Status], p.Revision)
-	return s.flashTo(w, r, sc.href("")+"#q-"+strconv.Itoa(q.Position), msg)
+	return err
 }
 
 // ---------------------------------------------------------------- the Presidency's actions

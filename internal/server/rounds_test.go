@@ -676,3 +676,31 @@ func hasAttr(n *nodeT, key string) bool {
 	}
 	return false
 }
+
+// TestSaveReplyAnswers: a save goes back to its question on the round page
+// with what was recorded; a bad choice is shown beside the field with the
+// text kept; a question that is not the round's, or a round that does not
+// exist, is not found, and nothing is written.
+func TestSaveReplyAnswers(t *testing.T) {
+	f := newRoundsFixture(t, time.Now().Add(time.Hour))
+	r := f.reply(t, f.be, f.text, 0, "submitted", "", "Our reply.", http.StatusSeeOther)
+	if loc := r.header.Get("Location"); loc != f.path("#q-2") {
+		t.Errorf("after the save: Location %q, want %q", loc, f.path("#q-2"))
+	}
+	page(t, f.be, f.path(""), http.StatusOK).mustContain(t, "BE round page",
+		"Question 2: your delegation&#39;s reply was submitted (revision 1).")
+
+	bad := f.reply(t, f.be, f.choice, 0, "submitted", "not-a-number", "Our reasons.", http.StatusUnprocessableEntity)
+	checkHTML(t, "bad choice", bad.body)
+	bad.mustContain(t, "bad choice", "Choose one of the options offered.", "Our reasons.")
+
+	f.reply(t, f.be, dialogue.Question{ID: 999999, Position: 9}, 0, "draft", "", "x", http.StatusNotFound)
+	r = post(t, f.fr, "/rounds/"+strconv.FormatInt(f.round+1000, 10)+"/questions/"+strconv.FormatInt(f.text.ID, 10),
+		url.Values{"base": {"0"}, "status": {"draft"}, "body": {"x"}})
+	if r.status != http.StatusNotFound {
+		t.Errorf("save in a round that does not exist: %d", r.status)
+	}
+	if ps, _ := f.st.RoundPositions(context.Background(), f.round, 0); len(ps) != 1 {
+		t.Errorf("replies recorded: %+v, want Belgium's one", ps)
+	}
+}

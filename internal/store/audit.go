@@ -22,6 +22,16 @@ type auditEntry struct {
 // writeAudit records e in the same transaction as the write it describes, so
 // a write is never without its audit record, nor a record without its write.
 func writeAudit(ctx context.Context, tx pgx.Tx, actor dialogue.Actor, e auditEntry) error {
+	var b pgx.Batch
+	if err := queueAudit(&b, actor, e); err != nil {
+		return err
+	}
+	return tx.SendBatch(ctx, &b).Close()
+}
+
+// queueAudit queues the audit entry's INSERT in b, to go with the change
+// it records.
+func queueAudit(b *pgx.Batch, actor dialogue.Actor, e auditEntry) error {
 	detail := []byte("{}")
 	if len(e.Detail) > 0 {
 		var err error
@@ -37,11 +47,11 @@ func writeAudit(ctx context.Context, tx pgx.Tx, actor dialogue.Actor, e auditEnt
 	if e.ObjectID != 0 {
 		oid = &e.ObjectID
 	}
-	_, err := tx.Exec(ctx, `
+	b.Queue(`
 		INSERT INTO audit_log (user_id, actor, action, object_type, object_id, detail, remote_addr)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 		uid, actor.Name, e.Action, e.ObjectType, oid, detail, actor.RemoteAddr)
-	return err
+	return nil
 }
 
 // AuditRecord is one row of the audit log as the secretariat browses it.

@@ -29,13 +29,20 @@ type PositionSave struct {
 	ProxySource string
 }
 
+// SavedPosition is a reply as saved, with the number of its question in
+// the note (the page it goes back to points at it).
+type SavedPosition struct {
+	dialogue.Position
+	QuestionPosition int
+}
+
 // SavePosition stores a new revision of a delegation's reply. Every save is
 // a new revision (who, when); nothing is overwritten. The rules are checked
 // twice: here, for a clear message, and by the database at commit, so that a
 // save racing the deadline or the closing of the round cannot slip through.
-func (s *Store) SavePosition(ctx context.Context, actor dialogue.Actor, p PositionSave) (dialogue.Position, error) {
+func (s *Store) SavePosition(ctx context.Context, actor dialogue.Actor, p PositionSave) (SavedPosition, error) {
 	p.Body = strings.TrimSpace(p.Body)
-	var out dialogue.Position
+	var out SavedPosition
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		// FOR SHARE on the round: closing it (an UPDATE) waits for saves in
 		// flight, and a save that starts after a close sees it.
@@ -44,14 +51,14 @@ func (s *Store) SavePosition(ctx context.Context, actor dialogue.Actor, p Positi
 		var kind dialogue.QuestionKind
 		var optionOK bool // the option chosen, if any, is one of the question's
 		err := tx.QueryRow(ctx, `
-			SELECT r.opens_at, r.deadline, r.closed_at, rd.extended_until, q.kind,
+			SELECT r.opens_at, r.deadline, r.closed_at, rd.extended_until, q.kind, q.position,
 			       $4 = 0 OR EXISTS (SELECT 1 FROM question_options o WHERE o.id = $4 AND o.question_id = q.id)
 			FROM rounds r
 			JOIN round_delegations rd ON rd.round_id = r.id AND rd.delegation_id = $2
 			JOIN questions q ON q.id = $3 AND q.document_id = r.document_id
 			WHERE r.id = $1
 			FOR SHARE OF r`, p.RoundID, p.DelegationID, p.QuestionID, p.OptionID).
-			Scan(&round.OpensAt, &round.Deadline, &round.ClosedAt, &extension, &kind, &optionOK)
+			Scan(&round.OpensAt, &round.Deadline, &round.ClosedAt, &extension, &kind, &out.QuestionPosition, &optionOK)
 		if errors.Is(err, pgx.ErrNoRows) {
 			// Not eligible, or the question is not this round's: the same
 			// answer for both, so ids cannot be probed.
@@ -116,12 +123,6 @@ func (s *Store) SavePosition(ctx context.Context, actor dialogue.Actor, p Positi
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `
-			INSERT INTO position_revisions (position_id, revision, status, option_id, body, late, author_id, proxy_source)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			out.ID, out.Revision, p.Status, optionID, p.Body, late, author, proxy); err != nil {
-			return err
-		}
 		out.RoundID, out.QuestionID, out.DelegationID = p.RoundID, p.QuestionID, p.DelegationID
 		out.Status, out.OptionID, out.Body, out.Late, out.ProxySource = p.Status, p.OptionID, p.Body, late, p.ProxySource
 		out.AuthorName = actor.Name
@@ -129,9 +130,19 @@ func (s *Store) SavePosition(ctx context.Context, actor dialogue.Actor, p Positi
 		if p.ProxySource != "" {
 			action = "position.record_proxy"
 		}
-		return writeAudit(ctx, tx, actor, auditEntry{Action: action, ObjectType: "position", ObjectID: out.ID,
+		// The revision and its audit entry in one round trip: a save is the
+		// busiest write of a deadline.
+		var b pgx.Batch
+		b.Queue(`
+			INSERT INTO position_revisions (position_id, revision, status, option_id, body, late, author_id, proxy_source)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			out.ID, out.Revision, p.Status, optionID, p.Body, late, author, proxy)
+		if err := queueAudit(&b, actor, auditEntry{Action: action, ObjectType: "position", ObjectID: out.ID,
 			Detail: map[string]any{"round": p.RoundID, "question": p.QuestionID, "delegation": p.DelegationID,
-				"revision": out.Revision, "status": p.Status, "late": late}})
+				"revision": out.Revision, "status": p.Status, "late": late}}); err != nil {
+			return err
+		}
+		return tx.SendBatch(ctx, &b).Close()
 	})
 	return out, deadlineError(err)
 }

@@ -61,7 +61,7 @@ func newRoundFixture(t *testing.T, opens, deadline time.Time) roundFixture {
 	return f
 }
 
-func (f roundFixture) save(base int, body string) (dialogue.Position, error) {
+func (f roundFixture) save(base int, body string) (store.SavedPosition, error) {
 	return f.st.SavePosition(context.Background(), dialogue.Actor{Name: "delegate"}, store.PositionSave{
 		RoundID: f.round, QuestionID: f.text, DelegationID: f.be, BaseRevision: base,
 		Status: dialogue.PositionDraft, Body: body})

@@ -48,7 +48,7 @@ func TestReplyCountsFollowEverySave(t *testing.T) {
 			t.Errorf("%s: Belgium sees %+v (%v); its replies are %d given, %d drafts", step, be, err, beGiven, beDrafts)
 		}
 	}
-	save := func(step string, delegation, question int64, base int, status dialogue.PositionStatus, proxy string) dialogue.Position {
+	save := func(step string, delegation, question int64, base int, status dialogue.PositionStatus, proxy string) store.SavedPosition {
 		t.Helper()
 		p, err := f.st.SavePosition(ctx, cli, store.PositionSave{RoundID: f.round, QuestionID: question, DelegationID: delegation,
 			BaseRevision: base, Status: status, Body: "Our view.", ProxySource: proxy})
