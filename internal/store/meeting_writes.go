@@ -391,9 +391,15 @@ func defaultInvited(d string) string {
 // also seen by the member states and the institutions, who sit in COSI; a
 // meeting whose invitation list is not drawn up yet is seen by those its
 // default list would invite (see defaultInvited).
+//
+// The invitation is looked up for each meeting read (OFFSET 0 keeps
+// PostgreSQL from turning the EXISTS into a hash of every invitation the
+// delegation ever had, which the generic plan chose for the home page's
+// next meetings: 619 invitations over ten years read to show five
+// meetings, 0.8 ms instead of 0.5, and growing with the years).
 func meetingVisible(seeAll, delegation string) string {
 	return fmt.Sprintf(`(%[1]s OR EXISTS (
-		SELECT 1 FROM meeting_invitations vi WHERE vi.meeting_id = m.id AND vi.delegation_id = %[2]s
+		SELECT 1 FROM meeting_invitations vi WHERE vi.meeting_id = m.id AND vi.delegation_id = %[2]s OFFSET 0
 	) OR EXISTS (
 		SELECT 1 FROM delegations vd WHERE vd.id = %[2]s AND (
 			(m.level IN ('cosi', 'cosi_sg') AND vd.kind IN ('member_state', 'institution'))
