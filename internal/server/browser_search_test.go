@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -14,12 +13,7 @@ import (
 // back to the newest.
 func TestBrowserSearchPages(t *testing.T) {
 	h, st := demoServer(t)
-	if _, err := st.Pool().Exec(context.Background(), `
-		INSERT INTO documents (number, year, doc_date, sender, recipients, subject, body_md, status, issued_at, audience)
-		SELECT i, 2026, date '2026-10-31' - i, 'Presidency', 'Delegations', 'Zanzibar note ' || i, 'On Zanzibar.', 'issued', now(), 'delegations'
-		FROM generate_series(1, 25) i`); err != nil {
-		t.Fatal(err)
-	}
+	addZanzibarNotes(t, st)
 	ts := httptest.NewServer(h)
 	t.Cleanup(ts.Close)
 	ctx := browser(t)

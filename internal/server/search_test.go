@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/dialogue-secretariat/portal/internal/dialogue"
+	"github.com/dialogue-secretariat/portal/internal/store"
 )
 
 func TestSearchPage(t *testing.T) {
@@ -46,14 +47,7 @@ func TestSearchPage(t *testing.T) {
 func TestSearchPages(t *testing.T) {
 	raw, st := demoServerRaw(t)
 	be := signedIn(t, raw, st, dialogue.RoleDelegate, "BE")
-	// 25 notes distributed to the delegations, one a day, newest first
-	// numbered 1 to 25.
-	if _, err := st.Pool().Exec(context.Background(), `
-		INSERT INTO documents (number, year, doc_date, sender, recipients, subject, body_md, status, issued_at, audience)
-		SELECT i, 2026, date '2026-10-31' - i, 'Presidency', 'Delegations', 'Zanzibar note ' || i, 'On Zanzibar.', 'issued', now(), 'delegations'
-		FROM generate_series(1, 25) i`); err != nil {
-		t.Fatal(err)
-	}
+	addZanzibarNotes(t, st)
 	r := get(t, be, "/search?q=zanzibar")
 	checkHTML(t, "/search?q=zanzibar", r.body)
 	r.mustContain(t, "/search?q=zanzibar", "Documents (newest 20)", "Zanzibar note 20<", "Older documents", "Replies (0)")
@@ -79,5 +73,18 @@ func TestSearchPages(t *testing.T) {
 		}
 		r.mustContain(t, path, "This link to more results is not valid: search again.", `value="zanzibar"`)
 		r.mustNotContain(t, path, "Zanzibar note")
+	}
+}
+
+// addZanzibarNotes adds 25 notes on Zanzibar distributed to the
+// delegations, one a day, newest first numbered 1/26 to 25/26: more than
+// a page of search results.
+func addZanzibarNotes(t *testing.T, st *store.Store) {
+	t.Helper()
+	if _, err := st.Pool().Exec(context.Background(), `
+		INSERT INTO documents (number, year, doc_date, sender, recipients, subject, body_md, status, issued_at, audience)
+		SELECT i, 2026, date '2026-10-31' - i, 'Presidency', 'Delegations', 'Zanzibar note ' || i, 'On Zanzibar.', 'issued', now(), 'delegations'
+		FROM generate_series(1, 25) i`); err != nil {
+		t.Fatal(err)
 	}
 }
