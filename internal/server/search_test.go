@@ -65,7 +65,9 @@ func TestSearchPages(t *testing.T) {
 	r.mustContain(t, older, "Older documents (5)", "Zanzibar note 21<", "Zanzibar note 25<", "Back to the newest results", `href="/search?q=zanzibar"`)
 	r.mustNotContain(t, older, "Zanzibar note 20<", "Replies (", "Older documents</a>")
 
-	for _, bad := range []string{"list=documents&after=2026-10-11", "list=replies&after=x.y", "list=elsewhere&after=1", "after=1.2"} {
+	for _, bad := range []string{"list=documents&after=2026-10-11", "list=replies&after=x.y", "list=elsewhere&after=1", "after=1.2",
+		"list=documents&after=2026-10-11.99999999999.1.1", "list=documents&after=2026-10-11.2026.-1.1",
+		"list=replies&after=999999999999999999.1", "list=replies&after=1.-1"} {
 		path := "/search?q=zanzibar&" + bad
 		r := get(t, be, path)
 		if r.status != http.StatusBadRequest {

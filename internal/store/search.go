@@ -210,7 +210,11 @@ func parseDocumentCursor(s string) (documentCursor, bool) {
 	c.year, err[1] = strconv.Atoi(parts[1])
 	c.number, err[2] = strconv.Atoi(parts[2])
 	c.id, err[3] = strconv.ParseInt(parts[3], 10, 64)
-	return c, errors.Join(err[:]...) == nil
+	// Within the columns' ranges: an altered link must not become an error
+	// of the database.
+	ok := errors.Join(err[:]...) == nil && c.year >= 0 && c.year <= firstDocument.year &&
+		c.number >= 0 && c.number <= firstDocument.number && c.id >= 0
+	return c, ok
 }
 
 // String is the cursor as a link carries it: the instant in microseconds
@@ -229,7 +233,7 @@ func parseReplyCursor(s string) (replyCursor, bool) {
 	var err2 error
 	c.id, err2 = strconv.ParseInt(id, 10, 64)
 	c.updatedAt = time.UnixMicro(micro).UTC()
-	return c, err1 == nil && err2 == nil
+	return c, err1 == nil && err2 == nil && micro >= 0 && !c.updatedAt.After(firstReply.updatedAt) && c.id >= 0
 }
 
 // The two statements of a search ($1 the words, $2 and $3 the viewer's
