@@ -25,14 +25,12 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) error {
 	query := r.URL.Query()
 	q := strings.TrimSpace(query.Get("q"))
 	req := store.SearchRequest{Words: q, List: store.SearchList(query.Get("list")), After: query.Get("after")}
-	v := web.SearchView{Query: q, List: string(req.List), FirstHref: searchHref(q, "", "")}
+	v := web.SearchView{Query: q, FirstHref: searchHref(q, "", "")}
 	status := http.StatusOK
 	switch {
 	case q == "":
-		v.List = ""
 	case utf8.RuneCountInString(q) > 200:
 		v.Error = "Search for at most 200 characters."
-		v.List = ""
 		status = http.StatusUnprocessableEntity
 	default:
 		res, err := s.st.Search(r.Context(), viewerOf(currentUser(r.Context())), req)
@@ -40,13 +38,13 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) error {
 			// A link altered or cut short: say so, with the search box.
 			var de *dialogue.Error
 			errors.As(err, &de)
-			v.Error, v.List = de.Message, ""
+			v.Error = de.Message
 			return s.render(w, r, http.StatusBadRequest, web.SearchPage(v))
 		}
 		if err != nil {
 			return err
 		}
-		v.Searched = true
+		v.Searched, v.List = true, string(req.List)
 		for _, h := range res.Documents {
 			row := documentRows([]dialogue.Document{h.Document})[0]
 			v.Documents = append(v.Documents, web.DocumentHit{Row: row, Passage: passage(h.Passage)})
