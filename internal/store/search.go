@@ -133,7 +133,7 @@ func (s *Store) Search(ctx context.Context, v dialogue.Viewer, req SearchRequest
 			}
 			for _, h := range hits {
 				res.Documents = append(res.Documents, DocumentHit{Document: h.document(),
-					Passage: headline(h.Subject+"\n"+h.PassageText, queryTerms(h.Terms))})
+					Passage: headline(h.Subject+"\n"+h.PassageText, queryTerms(h.Terms), true)})
 			}
 			return err
 		})
@@ -146,7 +146,7 @@ func (s *Store) Search(ctx context.Context, v dialogue.Viewer, req SearchRequest
 				d := &h.Delegation
 				err := row.Scan(&h.PositionID, &h.RoundID, &h.RoundTitle, &h.QuestionPos, &d.ID, &d.Code, &d.Kind, &d.Name, &d.NativeName,
 					&d.ProtocolOrder, &d.Footnote, &h.Status, &h.Demo, &h.UpdatedAt, &text, &terms)
-				h.Passage = headline(text, queryTerms(terms))
+				h.Passage = headline(text, queryTerms(terms), false)
 				return h, err
 			})
 			if len(hits) > SearchPageSize {
@@ -461,9 +461,12 @@ func queryTerms(tree string) []string {
 // fragments of about passageWords words, each starting a few words before
 // a match, joined by " … ", the matches between MatchStart and MatchStop
 // and runs of white space as one space; without a match, the text's first
-// words. It reads the text only as far as the passage needs (and, looking
+// words. A document's text is Markdown (markdown true): its passage reads as
+// the document's page shows it, without the marks of headings, emphasis,
+// lists, tables, links and footnotes (a reply is plain text, shown as
+// typed). It reads the text only as far as the passage needs (and, looking
 // for a match, one byte table lookup per byte), not word by word.
-func headline(text string, terms []string) string {
+func headline(text string, terms []string, markdown bool) string {
 	if len(text) > passageSource {
 		cut := passageSource
 		for cut > 0 && !utf8.RuneStart(text[cut]) {
@@ -472,6 +475,7 @@ func headline(text string, terms []string) string {
 		text = text[:cut]
 	}
 	m := newMatcher(text, terms)
+	m.markdown = markdown
 	var b strings.Builder
 	from := 0 // where the next fragment may start: after the previous one
 	for k := 0; k < passageFragments; k++ {
@@ -493,6 +497,7 @@ func headline(text string, terms []string) string {
 		if end <= start {
 			break
 		}
+		start = openingMarks(text, start, from)
 		if k > 0 {
 			b.WriteString(" … ")
 		}
@@ -512,6 +517,8 @@ type matcher struct {
 	// letters in either case, and the first byte of any non-ASCII letter
 	// (É reads as e).
 	first [256]bool
+	// markdown: the text is Markdown, written without its marks.
+	markdown bool
 }
 
 func newMatcher(text string, terms []string) *matcher {
@@ -567,9 +574,9 @@ func (m *matcher) write(b *strings.Builder, start, end int) int {
 		if at < 0 {
 			break
 		}
-		writeSpaced(b, text[start:at])
+		m.writeText(b, start, at)
 		b.WriteString(MatchStart)
-		writeSpaced(b, text[at:stop])
+		m.writeText(b, at, stop)
 		b.WriteString(MatchStop)
 		start = stop
 	}
@@ -581,8 +588,181 @@ func (m *matcher) write(b *strings.Builder, start, end int) int {
 		}
 		end += n
 	}
-	writeSpaced(b, text[start:end])
+	m.writeText(b, start, end)
 	return end
+}
+
+// writeText writes text[start:end] as writeSpaced does, and for Markdown
+// without its marks (see markdownMark), a run of white space around a
+// mark still one space.
+func (m *matcher) writeText(b *strings.Builder, start, end int) {
+	if !m.markdown {
+		writeSpaced(b, m.text[start:end])
+		return
+	}
+	text := m.text
+	from := start // start of the text not written yet
+	for i := start; i < end; {
+		c := text[i]
+		if c >= utf8.RuneSelf || !markdownByte[c] {
+			i++
+			continue
+		}
+		if c == '\\' && i+1 < len(text) && asciiPunct(text[i+1]) { // an escaped mark is text
+			writeSpaced(b, text[from:i])
+			from, i = i+1, i+2
+			continue
+		}
+		n := markdownMark(text, i)
+		if n == 0 {
+			i++
+			continue
+		}
+		writeSpaced(b, text[from:i])
+		if c == '|' && b.Len() > 0 && !strings.HasSuffix(b.String(), " ") { // a table's cells: words apart
+			b.WriteByte(' ')
+		}
+		i += n
+		from = i
+		// White space after a mark that followed white space: one space.
+		if strings.HasSuffix(b.String(), " ") {
+			for from < end && from < len(text) {
+				n := spaceLen(text[from:])
+				if n == 0 {
+					break
+				}
+				from += n
+			}
+			i = max(i, from)
+		}
+	}
+	if from < end {
+		writeSpaced(b, text[from:end])
+	}
+}
+
+// markdownByte marks the bytes a Markdown mark can start with.
+var markdownByte = func() (t [utf8.RuneSelf]bool) {
+	for _, c := range "#>-+*_`~|[]!\\=" {
+		t[c] = true
+	}
+	return t
+}()
+
+// markdownMark returns the length of the Markdown mark at text[i], or 0 when
+// the byte there is text. The marks are those of the portal's notes
+// (CommonMark with tables and strikethrough, and footnote markers [^n]):
+// at the start of a line, a heading's #s, a quote's >, a list item's
+// bullet, a table's or a heading's rule; anywhere, emphasis (* and _ at
+// a word's edge), strikethrough (~~), code (`), a table's |, a footnote
+// marker, and a link's brackets and address (the link's text stays).
+func markdownMark(text string, i int) int {
+	c := text[i]
+	lineStart := true
+	for j := i - 1; j >= 0 && text[j] != '\n'; j-- {
+		if text[j] != ' ' && text[j] != '\t' {
+			lineStart = false
+			break
+		}
+	}
+	run := i
+	for run < len(text) && text[run] == c {
+		run++
+	}
+	n := run - i // the mark's run: "##", "**"
+	spaceAfter := run == len(text) || text[run] == ' ' || text[run] == '\t' || text[run] == '\n'
+	if lineStart {
+		lineEnd := strings.IndexByte(text[i:], '\n')
+		if lineEnd < 0 {
+			lineEnd = len(text) - i
+		}
+		if strings.Trim(text[i:i+lineEnd], "|-:=*_ \t") == "" && strings.ContainsAny(text[i:i+lineEnd], "-=*_") {
+			return lineEnd // a rule: ---, ===, |---|:--:|
+		}
+		switch {
+		case c == '#' && n <= 6 && spaceAfter, c == '>':
+			return n
+		case (c == '-' || c == '+' || c == '*') && n == 1 && spaceAfter:
+			return 1
+		}
+	}
+	switch c {
+	case '*', '`', '|':
+		return n
+	case '~':
+		if n >= 2 {
+			return n
+		}
+	case '_':
+		// Emphasis at a word's edge; inside a word (snake_case) it is text.
+		before := i > 0 && isWordRune(lastRune(text[:i]))
+		after := run < len(text) && isWordRune(firstRune(text[run:]))
+		if !before || !after {
+			return n
+		}
+	case '!':
+		if i+1 < len(text) && text[i+1] == '[' && linkEnd(text, i+1) > 0 {
+			return 1 // an image: its text stays
+		}
+	case '[':
+		if k := footnoteMarkerLen(text[i:]); k > 0 {
+			return k
+		}
+		if linkEnd(text, i) > 0 {
+			return 1
+		}
+	case ']':
+		if i+1 < len(text) && text[i+1] == '(' {
+			if k := strings.IndexAny(text[i:], ")\n"); k > 0 && text[i+k] == ')' {
+				return k + 1 // the address
+			}
+		}
+	}
+	return 0
+}
+
+// linkEnd returns where the ] closing the link text opened at text[i] ('[')
+// is, when it is followed by an address on the same line; else 0.
+func linkEnd(text string, i int) int {
+	k := strings.IndexAny(text[i+1:], "]\n")
+	if k < 0 || text[i+1+k] != ']' {
+		return 0
+	}
+	j := i + 1 + k
+	if j+1 < len(text) && text[j+1] == '(' && strings.IndexAny(text[j:], ")\n") > 0 && text[j+strings.IndexAny(text[j:], ")\n")] == ')' {
+		return j
+	}
+	return 0
+}
+
+// footnoteMarkerLen returns the length of a footnote marker "[^12]" at the
+// start of s, or 0.
+func footnoteMarkerLen(s string) int {
+	if !strings.HasPrefix(s, "[^") {
+		return 0
+	}
+	k := 2
+	for k < len(s) && k < 6 && '0' <= s[k] && s[k] <= '9' {
+		k++
+	}
+	if k > 2 && k < len(s) && s[k] == ']' {
+		return k + 1
+	}
+	return 0
+}
+
+func asciiPunct(c byte) bool {
+	return c < utf8.RuneSelf && c > ' ' && !asciiWord[c] && c != 0x7f
+}
+
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
+}
+
+func firstRune(s string) rune {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r
 }
 
 // wordsForward returns where the n-th word from start ends (or the last
@@ -625,6 +805,28 @@ func wordsBack(text string, at, n, floor int) int {
 		start, n = i, n-1
 	}
 	return start
+}
+
+// openingMarks returns where the marks that open the word at start begin
+// ("[Demo reply]", "(5559/26)", "«Europol"), when they follow white space
+// or the text's start (not floor's): a passage starting at the word would
+// show the bracket that closes them and not the one that opens them.
+func openingMarks(text string, start, floor int) int {
+	i := start
+	for i > floor {
+		r, n := utf8.DecodeLastRuneInString(text[:i])
+		if unicode.IsSpace(r) || isWordRune(r) {
+			break
+		}
+		i -= n
+	}
+	if i == start || (i == floor && i > 0) {
+		return start
+	}
+	if r, _ := utf8.DecodeLastRuneInString(text[:i]); i > 0 && !unicode.IsSpace(r) {
+		return start
+	}
+	return i
 }
 
 // wordRuneLenBefore is wordRuneLen for the character s ends with.

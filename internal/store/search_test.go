@@ -63,6 +63,29 @@ func TestSearchDocumentsByDistribution(t *testing.T) {
 	}
 }
 
+// TestSearchPassageOfANote: a note's passage is its text as the page shows
+// it, without the Markdown of its headings, emphasis and lists.
+func TestSearchPassageOfANote(t *testing.T) {
+	st, _ := demoStore(t)
+	for q, want := range map[string]string{
+		"arrangements": "(Demo) Demo document. This note", // the subject, then the text under "**Demo document.**"
+		"background":   "It is not a Council document. [Background] Following the replies",
+		"prefer":       "meetings. Questions to delegations Which arrangement do you [prefer] for the first",
+	} {
+		res, err := st.Search(context.Background(), presidency, store.SearchRequest{Words: q})
+		if err != nil || len(res.Documents) == 0 {
+			t.Fatalf("search %q: %v %v", q, res.Documents, err)
+		}
+		p := strings.NewReplacer(store.MatchStart, "[", store.MatchStop, "]").Replace(res.Documents[0].Passage)
+		if !strings.Contains(p, want) {
+			t.Errorf("search %q: passage %q lacks %q", q, p, want)
+		}
+		if strings.ContainsAny(p, "#*") || strings.Contains(p, " - ") {
+			t.Errorf("search %q: passage shows Markdown: %q", q, p)
+		}
+	}
+}
+
 func TestSearchRepliesAreSealed(t *testing.T) {
 	f := newRoundFixture(t, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
 	ctx := context.Background()
