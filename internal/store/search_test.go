@@ -211,6 +211,49 @@ func TestSearchPassages(t *testing.T) {
 	}
 }
 
+// TestSearchFollowsTheRelease: a partner finds other delegations' replies
+// once the round is released to the partners, and a reply given after the
+// release at once; never a draft, and nothing before the release.
+func TestSearchFollowsTheRelease(t *testing.T) {
+	f := newRoundFixture(t, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	ctx := context.Background()
+	c, err := pgx.Connect(ctx, f.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	var tnID int64
+	if err := c.QueryRow(ctx, `INSERT INTO delegations (code, kind, name) VALUES ('TN', 'partner', 'Tunisia') RETURNING id`).Scan(&tnID); err != nil {
+		t.Fatal(err)
+	}
+	tn := dialogue.Viewer{UserID: 7, DelegationID: tnID, DelegationKind: dialogue.Partner}
+	fr := dialogue.Viewer{UserID: 8, DelegationID: f.fr, DelegationKind: dialogue.MemberState}
+	save := func(delegation int64, base int, status dialogue.PositionStatus, body string) {
+		t.Helper()
+		if _, err := f.st.SavePosition(ctx, cli, store.PositionSave{RoundID: f.round, QuestionID: f.text, DelegationID: delegation,
+			BaseRevision: base, Status: status, Body: body}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	found := func(v dialogue.Viewer, want string) {
+		t.Helper()
+		if _, replies := hitsOf(t, f.st, v, "Europol"); strings.Join(replies, ",") != want {
+			t.Errorf("viewer of delegation %d finds %v, want [%s]", v.DelegationID, replies, want)
+		}
+	}
+	save(f.be, 0, dialogue.PositionSubmitted, "Belgium on Europol.")
+	save(f.fr, 0, dialogue.PositionDraft, "France drafts on Europol.")
+	found(tn, "")
+	found(fr, "FR") // its own draft; not Belgium's before the release
+	if err := f.st.ReleaseRound(ctx, cli, f.round, dialogue.ReleaseMemberStatesPartners); err != nil {
+		t.Fatal(err)
+	}
+	found(tn, "BE")
+	found(fr, "FR,BE")
+	save(f.fr, 1, dialogue.PositionSubmitted, "France on Europol, given after the release.")
+	found(tn, "FR,BE")
+}
+
 // TestSearchIsThePlainQuery: with more documents and replies than Search
 // looks at first, it finds exactly what the plain query finds (every match
 // the viewer may see, sorted), page after page, for viewers who may see
