@@ -160,6 +160,9 @@ type (
 	}
 )
 
+// roundJSON is the round's replies as JSON, for other tools: the round,
+// its questions, and one entry per delegation × question the viewer may
+// see, as the CSV has them.
 func (s *server) roundJSON(w http.ResponseWriter, r *http.Request) error {
 	sc, err := s.loadRound(r)
 	if err != nil {
