@@ -168,7 +168,11 @@ func documentsStatement(f DocumentFilter) statement[DocumentList] {
 			arg(strings.ToUpper(f.Code), "text")+" AND c.document_id = d.id"+fence+")")
 	}
 	if !f.Viewer.SeeAll {
-		where = append(where, documentVisible("false", arg(f.Viewer.DelegationID, "bigint")))
+		visible := documentVisible
+		if f.Limit > 0 { // a page: read in order until it is full
+			visible = documentVisibleInOrder
+		}
+		where = append(where, visible("false", arg(f.Viewer.DelegationID, "bigint")))
 	}
 	q := `SELECT ` + documentListColumns + ` FROM documents d`
 	if len(where) > 0 {
