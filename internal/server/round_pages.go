@@ -45,18 +45,10 @@ func (s *server) rounds(w http.ResponseWriter, r *http.Request) error {
 	for i, x := range list {
 		ids[i] = x.Round.ID
 	}
-	var questions map[int64][]dialogue.Question
-	own := map[[2]int64]dialogue.Position{}
+	var statuses map[int64][]store.QuestionStatus
 	if !viewer.SeeAll {
-		if questions, err = s.st.RoundQuestions(ctx, ids); err != nil {
+		if statuses, err = s.st.QuestionStatuses(ctx, viewer.DelegationID, ids); err != nil {
 			return err
-		}
-		ps, err := s.st.DelegationPositions(ctx, viewer.DelegationID, ids)
-		if err != nil {
-			return err
-		}
-		for _, p := range ps {
-			own[[2]int64{p.RoundID, p.QuestionID}] = p
 		}
 	}
 	for _, x := range list {
@@ -72,12 +64,8 @@ func (s *server) rounds(w http.ResponseWriter, r *http.Request) error {
 			deadline = rd.DeadlineFor(x.ExtendedUntil)
 			row.Extended = deadline.After(rd.Deadline)
 			row.TimeLeft = roundTimeLeft(now, rd, deadline)
-			for _, q := range questions[rd.ID] {
-				st := dialogue.PositionNone
-				if p, ok := own[[2]int64{rd.ID, q.ID}]; ok {
-					st = p.Status
-				}
-				row.Questions = append(row.Questions, web.RoundQuestionStatus{Number: q.Position, Status: st.Label(), StatusKey: string(st)})
+			for _, q := range statuses[rd.ID] {
+				row.Questions = append(row.Questions, web.RoundQuestionStatus{Number: q.Number, Status: q.Status.Label(), StatusKey: string(q.Status)})
 			}
 		}
 		row.Deadline, row.DeadlineISO = dialogue.FormatInstant(deadline), roundISO(deadline)

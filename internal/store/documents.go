@@ -272,6 +272,20 @@ func collectQuestions(rows pgx.Rows) ([]dialogue.Question, error) {
 	return qs, err
 }
 
+// appendQuestionRow adds one row of questions left-joined to their options
+// (ordered by question, then option) to qs.
+func appendQuestionRow(qs []dialogue.Question, x questionOptionRow) []dialogue.Question {
+	if n := len(qs); n == 0 || qs[n-1].ID != x.ID {
+		qs = append(qs, dialogue.Question{ID: x.ID, Position: x.Position, Kind: dialogue.QuestionKind(x.Kind), Prompt: x.Prompt})
+	}
+	if x.OptionID != nil {
+		last := &qs[len(qs)-1]
+		last.Options = append(last.Options, dialogue.Option{
+			ID: *x.OptionID, Position: *x.OptionPosition, Label: *x.OptionLabel, Body: *x.OptionBody})
+	}
+	return qs
+}
+
 // Document returns one document with its distribution codes, footnotes,
 // questions (with their options) and named recipients, or a not-found error
 // (also for a document the viewer may not see: its existence is not told).

@@ -14,61 +14,47 @@ import (
 // the caller's duty, as for RoundPositions: these ask for one delegation's
 // replies only.
 
-// RoundQuestions returns the questions (with their options, in order) of
-// the notes of the given rounds, by round id.
-func (s *Store) RoundQuestions(ctx context.Context, roundIDs []int64) (map[int64][]dialogue.Question, error) {
-	out := make(map[int64][]dialogue.Question, len(roundIDs))
+// QuestionStatus is where a delegation stands on one question of a round:
+// the question, its number in the note, and the status of the delegation's
+// reply (dialogue.PositionNone when it has not replied).
+type QuestionStatus struct {
+	QuestionID int64
+	Number     int
+	Status     dialogue.PositionStatus
+}
+
+// QuestionStatuses returns, for each of the given rounds, its questions in
+// order with the status of one delegation's reply to each: the row of "My
+// consultations". It reads the statuses alone, not the questions' texts
+// nor the replies (a page of 50 rounds holds some 300 questions).
+func (s *Store) QuestionStatuses(ctx context.Context, delegationID int64, roundIDs []int64) (map[int64][]QuestionStatus, error) {
+	out := make(map[int64][]QuestionStatus, len(roundIDs))
 	if len(roundIDs) == 0 {
 		return out, nil
 	}
+	// The delegation's replies in those rounds are read at once, by round
+	// and delegation, rather than looked up question by question.
 	rows, err := s.pool.Query(ctx, `
-		SELECT r.id, `+questionOptionColumns+`
+		WITH own AS MATERIALIZED (
+			SELECT round_id, question_id, status FROM positions WHERE delegation_id = $1 AND round_id = ANY($2))
+		SELECT r.id, q.id, q.position, coalesce(own.status, $3)
 		FROM rounds r
 		JOIN questions q ON q.document_id = r.document_id
-		LEFT JOIN question_options o ON o.question_id = q.id
-		WHERE r.id = ANY($1)
-		ORDER BY r.id, q.position, o.position`, roundIDs)
+		LEFT JOIN own ON own.round_id = r.id AND own.question_id = q.id
+		WHERE r.id = ANY($2)
+		ORDER BY r.id, q.position`, delegationID, roundIDs, dialogue.PositionNone)
 	if err != nil {
-		return nil, fmt.Errorf("store: round questions: %w", err)
+		return nil, fmt.Errorf("store: question statuses: %w", err)
 	}
 	var roundID int64
-	var x questionOptionRow
-	if _, err := pgx.ForEachRow(rows, append([]any{&roundID}, x.targets()...), func() error {
-		out[roundID] = appendQuestionRow(out[roundID], x)
+	var x QuestionStatus
+	if _, err := pgx.ForEachRow(rows, []any{&roundID, &x.QuestionID, &x.Number, &x.Status}, func() error {
+		out[roundID] = append(out[roundID], x)
 		return nil
 	}); err != nil {
-		return nil, fmt.Errorf("store: round questions: %w", err)
+		return nil, fmt.Errorf("store: question statuses: %w", err)
 	}
 	return out, nil
-}
-
-// appendQuestionRow adds one row of questions left-joined to their options
-// (ordered by question, then option) to qs.
-func appendQuestionRow(qs []dialogue.Question, x questionOptionRow) []dialogue.Question {
-	if n := len(qs); n == 0 || qs[n-1].ID != x.ID {
-		qs = append(qs, dialogue.Question{ID: x.ID, Position: x.Position, Kind: dialogue.QuestionKind(x.Kind), Prompt: x.Prompt})
-	}
-	if x.OptionID != nil {
-		last := &qs[len(qs)-1]
-		last.Options = append(last.Options, dialogue.Option{
-			ID: *x.OptionID, Position: *x.OptionPosition, Label: *x.OptionLabel, Body: *x.OptionBody})
-	}
-	return qs
-}
-
-// DelegationPositions returns the latest revision of one delegation's
-// replies in the given rounds (for "My consultations").
-func (s *Store) DelegationPositions(ctx context.Context, delegationID int64, roundIDs []int64) ([]dialogue.Position, error) {
-	if len(roundIDs) == 0 || delegationID == 0 {
-		return nil, nil
-	}
-	rows, err := s.pool.Query(ctx, `SELECT `+positionColumns+`
-		FROM positions p LEFT JOIN users u ON u.id = p.author_id
-		WHERE p.delegation_id = $1 AND p.round_id = ANY($2)`, delegationID, roundIDs)
-	if err != nil {
-		return nil, fmt.Errorf("store: delegation positions: %w", err)
-	}
-	return pgx.CollectRows(rows, scanPosition)
 }
 
 // DelegationRevisions returns every revision of one delegation's replies in

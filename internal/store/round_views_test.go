@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -28,30 +29,24 @@ func TestRoundViews(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	qs, err := f.st.RoundQuestions(ctx, []int64{f.round, 999999})
+	// "My consultations": each question of the round in order, with BE's
+	// status (its latest revision) or none; never another delegation's.
+	sts, err := f.st.QuestionStatuses(ctx, f.be, []int64{f.round, 999999})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := qs[f.round]
-	if len(qs) != 1 || len(got) != 3 || got[0].ID != f.text || got[1].ID != f.choice || got[2].ID != f.agree ||
-		len(got[1].Options) != 2 || got[1].Options[0].ID != f.optionI || got[1].Options[1].Label != "ii)" || len(got[0].Options) != 0 {
-		t.Fatalf("round questions %+v", qs)
+	want := []store.QuestionStatus{{QuestionID: f.text, Number: 1, Status: dialogue.PositionDraft},
+		{QuestionID: f.choice, Number: 2, Status: dialogue.PositionSubmitted}, {QuestionID: f.agree, Number: 3, Status: dialogue.PositionNone}}
+	if got := sts[f.round]; len(sts) != 1 || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("BE's statuses %+v, want %+v", sts, want)
 	}
-	if qs, err := f.st.RoundQuestions(ctx, nil); err != nil || len(qs) != 0 {
-		t.Fatalf("no rounds: %v %v", qs, err)
+	if sts, _ := f.st.QuestionStatuses(ctx, f.fr, []int64{f.round}); fmt.Sprint(sts[f.round]) != fmt.Sprint([]store.QuestionStatus{
+		{QuestionID: f.text, Number: 1, Status: dialogue.PositionDraft}, {QuestionID: f.choice, Number: 2, Status: dialogue.PositionNone},
+		{QuestionID: f.agree, Number: 3, Status: dialogue.PositionNone}}) {
+		t.Fatalf("FR's statuses %+v", sts)
 	}
-
-	own, err := f.st.DelegationPositions(ctx, f.be, []int64{f.round})
-	if err != nil || len(own) != 2 {
-		t.Fatalf("BE positions %+v %v", own, err)
-	}
-	for _, p := range own {
-		if p.DelegationID != f.be {
-			t.Fatalf("another delegation's reply in BE's positions: %+v", p)
-		}
-	}
-	if ps, _ := f.st.DelegationPositions(ctx, f.be, nil); len(ps) != 0 {
-		t.Fatalf("no rounds: %+v", ps)
+	if sts, err := f.st.QuestionStatuses(ctx, f.be, nil); err != nil || len(sts) != 0 {
+		t.Fatalf("no rounds: %v %v", sts, err)
 	}
 
 	hist, err := f.st.DelegationRevisions(ctx, f.round, f.be)
