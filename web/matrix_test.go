@@ -30,3 +30,18 @@ func TestMatrixCell(t *testing.T) {
 		}
 	}
 }
+
+func TestPositionStatus(t *testing.T) {
+	for _, c := range []struct{ label, key, want string }{
+		{"Draft", "draft", `<span class="reply-status reply-status-draft">Draft</span>`},
+		{"<b>", `x" onclick="y`, `<span class="reply-status reply-status-x&#34; onclick=&#34;y">&lt;b&gt;</span>`},
+	} {
+		var b strings.Builder
+		if err := positionStatus(c.label, c.key).Render(context.Background(), &b); err != nil {
+			t.Fatal(err)
+		}
+		if b.String() != c.want {
+			t.Errorf("status %q %q:\n got %s\nwant %s", c.label, c.key, b.String(), c.want)
+		}
+	}
+}
