@@ -706,36 +706,37 @@ func markdownMark(text string, i int) int {
 			return n
 		}
 	case '!':
-		if i+1 < len(text) && text[i+1] == '[' && linkEnd(text, i+1) > 0 {
+		if i+1 < len(text) && text[i+1] == '[' && opensLink(text, i+1) {
 			return 1 // an image: its text stays
 		}
 	case '[':
 		if k := footnoteMarkerLen(text[i:]); k > 0 {
 			return k
 		}
-		if linkEnd(text, i) > 0 {
+		if opensLink(text, i) {
 			return 1
 		}
 	case ']':
-		if i+1 < len(text) && text[i+1] == '(' {
-			if k := strings.IndexAny(text[i:], ")\n"); k > 0 && text[i+k] == ')' {
-				return k + 1 // the address
-			}
-		}
+		return addressLen(text, i)
 	}
 	return 0
 }
 
-// linkEnd returns where the ] closing the link text opened at text[i] ('[')
-// is, when it is followed by an address on the same line; else 0.
-func linkEnd(text string, i int) int {
+// opensLink reports whether the [ at text[i] opens a link: its text, then
+// an address, on the same line.
+func opensLink(text string, i int) bool {
 	k := strings.IndexAny(text[i+1:], "]\n")
-	if k < 0 || text[i+1+k] != ']' {
+	return k >= 0 && addressLen(text, i+1+k) > 0
+}
+
+// addressLen returns the length of a link's end at text[i], "](address)"
+// on one line, or 0.
+func addressLen(text string, i int) int {
+	if !strings.HasPrefix(text[i:], "](") {
 		return 0
 	}
-	j := i + 1 + k
-	if j+1 < len(text) && text[j+1] == '(' && strings.IndexAny(text[j:], ")\n") > 0 && text[j+strings.IndexAny(text[j:], ")\n")] == ')' {
-		return j
+	if k := strings.IndexAny(text[i:], ")\n"); k > 0 && text[i+k] == ')' {
+		return k + 1
 	}
 	return 0
 }
