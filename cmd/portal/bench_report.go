@@ -232,6 +232,12 @@ func (r *benchReport) markdown(other *benchReport) string {
 		fmt.Fprintf(&b, "\n## Growth: %d years against %d (report of %s)\n\n", large.Years, small.Years, other.Started.Format("2 January 2006 15:04"))
 		b.WriteString("Target: each page's p50 on the larger dataset within 1.5× of its p50 on the smaller one, and the same number of statements. " +
 			"The p50 served alone is given too: it is the page's own cost, which other work on the machine disturbs least.\n\n")
+		// A virtual machine's speed drifts between runs minutes apart: say
+		// how fast it was in each, so that a ratio is read with it.
+		fmt.Fprintf(&b, "The machine's ceiling (`/ping`) was %s req/s in the %d-year run and %s in the %d-year run. "+
+			"Every page moves with it: compare runs taken back to back, or alternate the two databases page by page "+
+			"(`--only PAGE`; each report compares with the newest of the other size).\n\n",
+			thousands(small.Trivial.RPS), small.Years, thousands(large.Trivial.RPS), large.Years)
 		sy, ly := strconv.Itoa(small.Years)+" y", strconv.Itoa(large.Years)+" y"
 		b.WriteString("| Page | As | p50, " + sy + " | p50, " + ly + " | Ratio | Alone, " + sy + " | Alone, " + ly + " | Ratio | Statements | Result |\n")
 		b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n")
