@@ -166,10 +166,14 @@ type RoundQuestionView struct {
 	Prompt    string
 	KindLabel string
 	Options   []RoundChoice
-	Current   *PositionView // nil: no reply yet
-	History   []PositionView
-	Form      PositionForm
-	Action    string // where the reply form posts
+	Current   *PositionView  // nil: no reply yet
+	History   []PositionView // newest first; perhaps only the latest
+	// Revisions is how many the reply has; when History holds fewer,
+	// AllHistoryHref shows them all.
+	Revisions      int
+	AllHistoryHref string
+	Form           PositionForm
+	Action         string // where the reply form posts
 }
 
 // RoundChoice is an option offered by a question.

@@ -186,7 +186,7 @@ func runStorm(ctx context.Context, st *store.Store, base string, d *benchData, o
 	// Every acknowledged save must be in the database, as sent.
 	inDB := map[[3]int64]string{}
 	for _, del := range d.Delegations {
-		revs, err := st.DelegationRevisions(ctx, roundID, del.ID)
+		revs, err := st.DelegationRevisions(ctx, roundID, del.ID, 0) // all of them
 		if err != nil {
 			return nil, err
 		}

@@ -275,7 +275,14 @@ func (s *server) renderRound(w http.ResponseWriter, r *http.Request, status int,
 	if err != nil {
 		return err
 	}
-	history, err := s.st.DelegationRevisions(ctx, rd.ID, own.Delegation.ID)
+	// The latest revisions of each reply, unless all were asked for (a
+	// link under the history): every one is stored, but a reply revised
+	// hundreds of times would make the page megabytes long.
+	latest := roundHistoryShown
+	if r.URL.Query().Get("history") == "all" {
+		latest = 0
+	}
+	history, err := s.st.DelegationRevisions(ctx, rd.ID, own.Delegation.ID, latest)
 	if err != nil {
 		return err
 	}
@@ -299,10 +306,20 @@ func (s *server) renderRound(w http.ResponseWriter, r *http.Request, status int,
 		for _, h := range history[q.ID] {
 			qv.History = append(qv.History, positionView(h, q))
 		}
+		if qv.Current != nil {
+			// Revisions are numbered from 1 without gaps: the current one's
+			// number is how many there are.
+			qv.Revisions = qv.Current.Revision
+			qv.AllHistoryHref = sc.href("?history=all#" + "q-" + strconv.Itoa(q.Position))
+		}
 		v.Questions = append(v.Questions, qv)
 	}
 	return s.render(w, r, status, web.RoundPage(v))
 }
+
+// roundHistoryShown is how many revisions of each reply the round page
+// shows at first, newest first.
+const roundHistoryShown = 10
 
 // roundQuestionView is a question with the options its reply form offers.
 func roundQuestionView(sc roundScope, q dialogue.Question) web.RoundQuestionView {

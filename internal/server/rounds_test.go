@@ -704,3 +704,22 @@ func TestSaveReplyAnswers(t *testing.T) {
 		t.Errorf("replies recorded: %+v, want Belgium's one", ps)
 	}
 }
+
+// TestRevisionHistoryShownInPart: a reply revised many times shows its
+// latest revisions with their count and a link to them all, which shows
+// every one; nothing is lost.
+func TestRevisionHistoryShownInPart(t *testing.T) {
+	f := newRoundsFixture(t, time.Now().Add(time.Hour))
+	const revisions = 12
+	for i := range revisions {
+		f.reply(t, f.be, f.text, i, "draft", "", "Belgian draft number "+strconv.Itoa(i+1)+".", http.StatusSeeOther)
+	}
+	first := page(t, f.be, f.path(""), http.StatusOK)
+	all := f.path("?history=all#q-" + strconv.Itoa(f.text.Position))
+	first.mustContain(t, "BE round page", "Revision history (12 revisions)", "The latest 10 are shown.",
+		`href="`+all+`"`, "Belgian draft number 12.", "Belgian draft number 3.")
+	first.mustNotContain(t, "BE round page", "Belgian draft number 2.", "Belgian draft number 1.")
+	whole := page(t, f.be, f.path("?history=all"), http.StatusOK)
+	whole.mustContain(t, "BE round page, whole history", "Revision history (12 revisions)", "Belgian draft number 2.", "Belgian draft number 1.")
+	whole.mustNotContain(t, "BE round page, whole history", "The latest 10 are shown.")
+}

@@ -57,19 +57,27 @@ func (s *Store) QuestionStatuses(ctx context.Context, delegationID int64, roundI
 	return out, nil
 }
 
-// DelegationRevisions returns every revision of one delegation's replies in
+// DelegationRevisions returns the revisions of one delegation's replies in
 // a round (who, when, how received), by question, newest first: the history
-// shown beside each reply form.
-func (s *Store) DelegationRevisions(ctx context.Context, roundID, delegationID int64) (map[int64][]dialogue.Position, error) {
+// shown beside each reply form. latest > 0 keeps the newest latest of each
+// reply (every revision stays stored; a reply revised hundreds of times made
+// a page of megabytes); 0 returns them all.
+func (s *Store) DelegationRevisions(ctx context.Context, roundID, delegationID int64, latest int) (map[int64][]dialogue.Position, error) {
+	var limit *int // NULL: no limit
+	if latest > 0 {
+		limit = &latest
+	}
 	rows, err := s.pool.Query(ctx, `
 		SELECT p.id, p.round_id, p.question_id, p.delegation_id, pr.revision, pr.status,
 		       coalesce(pr.option_id, 0), pr.body, pr.late, pr.created_at,
 		       coalesce(pr.proxy_source, ''), coalesce(u.name, ''), pr.demo
 		FROM positions p
-		JOIN position_revisions pr ON pr.position_id = p.id
+		CROSS JOIN LATERAL (
+			SELECT * FROM position_revisions r WHERE r.position_id = p.id
+			ORDER BY r.revision DESC LIMIT $3) pr
 		LEFT JOIN users u ON u.id = pr.author_id
 		WHERE p.round_id = $1 AND p.delegation_id = $2
-		ORDER BY p.question_id, pr.revision DESC`, roundID, delegationID)
+		ORDER BY p.question_id, pr.revision DESC`, roundID, delegationID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: delegation revisions: %w", err)
 	}

@@ -49,7 +49,7 @@ func TestRoundViews(t *testing.T) {
 		t.Fatalf("no rounds: %v %v", sts, err)
 	}
 
-	hist, err := f.st.DelegationRevisions(ctx, f.round, f.be)
+	hist, err := f.st.DelegationRevisions(ctx, f.round, f.be, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,8 +58,13 @@ func TestRoundViews(t *testing.T) {
 		text[0].AuthorName != "" || len(hist[f.choice]) != 1 {
 		t.Fatalf("BE history %+v", hist)
 	}
-	if fr, _ := f.st.DelegationRevisions(ctx, f.round, f.fr); len(fr[f.text]) != 1 || fr[f.text][0].Body != "French draft" {
+	if fr, _ := f.st.DelegationRevisions(ctx, f.round, f.fr, 0); len(fr[f.text]) != 1 || fr[f.text][0].Body != "French draft" {
 		t.Fatalf("FR history %+v", fr)
+	}
+	// The latest only: the newest of each reply.
+	if latest, err := f.st.DelegationRevisions(ctx, f.round, f.be, 1); err != nil || len(latest[f.text]) != 1 ||
+		latest[f.text][0].Body != "second" || len(latest[f.choice]) != 1 {
+		t.Fatalf("BE's latest revisions %+v %v", latest, err)
 	}
 
 	notes, err := f.st.ConsultableNotes(ctx)
