@@ -137,6 +137,11 @@ type AgendaItemView struct {
 	First      bool
 	Last       bool
 	Form       AgendaForm
+	// Editing shows the item's form (asked for by EditHref, or sent back
+	// with its problems); only then are its lists of documents and rounds
+	// written, which on a long agenda made the page hundreds of kilobytes.
+	Editing  bool
+	EditHref string
 }
 
 // AgendaForm is an agenda item as the secretariat typed it.

@@ -77,6 +77,13 @@ func (s *server) renderMeeting(w http.ResponseWriter, r *http.Request, status in
 	}
 	v.Agenda = agendaViews(items, priorities)
 	if canEdit {
+		// One item's form at a time, the one asked for.
+		editing, _ := strconv.ParseInt(r.URL.Query().Get("edit"), 10, 64)
+		for i := range v.Agenda {
+			item := strconv.FormatInt(v.Agenda[i].ID, 10)
+			v.Agenda[i].EditHref = meetingHref(id) + "?edit=" + item + "#item-" + item
+			v.Agenda[i].Editing = v.Agenda[i].ID == editing
+		}
 		if err := s.agendaChoices(r, &v, priorities); err != nil {
 			return err
 		}

@@ -213,7 +213,7 @@ func (s *server) updateAgendaItem(w http.ResponseWriter, r *http.Request) error 
 			form.Errors = errs
 			for i := range v.Agenda {
 				if v.Agenda[i].ID == itemID {
-					v.Agenda[i].Form = form
+					v.Agenda[i].Form, v.Agenda[i].Editing = form, true
 				}
 			}
 			v.Problems = pageErrors(errs, prefix)

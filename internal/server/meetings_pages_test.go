@@ -302,6 +302,17 @@ func TestMeetingsAgendaMinutesActions(t *testing.T) {
 		url.Values{"kind": {"information"}, "title": {"The Presidency's note 5559/26"}, "document": {doc}}); r.status != http.StatusSeeOther {
 		t.Fatalf("update: %d", r.status)
 	}
+	// One item's form at a time: an Edit link for each, the form of the
+	// one asked for, and of one sent back with a problem.
+	second := strconv.FormatInt(items[1].ID, 10)
+	list := pageOK(t, f.sec, som, `href="`+som+`?edit=`+second+`#item-`+second+`"`)
+	list.mustNotContain(t, som, `id="ag`+second+`-title"`)
+	pageOK(t, f.sec, som+"?edit="+second, `id="ag`+second+`-title"`, "Save the item")
+	r = post(t, f.sec, mpath(f.somMar, "/agenda/"+second), url.Values{"kind": {"information"}, "title": {" "}})
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `id="ag`+second+`-title"`) || !strings.Contains(r.body, "Give the item a title") {
+		t.Fatalf("item saved without a title: %d", r.status)
+	}
+	checkHTML(t, som+" (agenda item 422)", r.body)
 	// An item of another meeting cannot be reached through this one.
 	if r := post(t, f.sec, mpath(f.cosiHeld, "/agenda/"+strconv.FormatInt(items[1].ID, 10)+"/delete"), nil); r.status != http.StatusNotFound {
 		t.Fatalf("delete through another meeting: %d", r.status)
