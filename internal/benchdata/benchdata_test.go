@@ -141,6 +141,9 @@ func TestGenerateOneYear(t *testing.T) {
 			WHERE NOT r.demo AND (r.closed_at < r.deadline OR r.released_at < r.closed_at
 			   OR (r.released_at IS NOT NULL) <> (r.release_audience <> 'presidency')
 			   OR EXISTS (SELECT 1 FROM round_delegations rd WHERE rd.round_id = r.id AND rd.extended_until > r.closed_at))`},
+		{"every reply's readers follow its round's release (migration 000010)", `
+			SELECT count(*) FROM positions p JOIN rounds r ON r.id = p.round_id
+			WHERE p.readers <> reply_readers(p.status, r.released_at, r.release_audience)`},
 		{"a compilation is a released round's", `
 			SELECT count(*) FROM rounds r JOIN documents c ON c.id = r.compilation_document_id
 			WHERE r.released_at IS NULL OR c.issued_at < r.released_at OR c.previous_document_id <> r.document_id`},

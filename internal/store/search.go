@@ -144,7 +144,11 @@ func (s *Store) Search(ctx context.Context, v dialogue.Viewer, req SearchRequest
 		})
 	}
 	if req.List != SearchDocuments {
-		b.Queue(searchRepliesSQL, q, seeAll, delegation, repliesFrom.updatedAt, repliesFrom.id).Query(func(rows pgx.Rows) error {
+		sql := searchRepliesSQL
+		if !v.SeeAll && v.DelegationKind == dialogue.Partner {
+			sql = searchPartnerRepliesSQL
+		}
+		b.Queue(sql, q, seeAll, delegation, repliesFrom.updatedAt, repliesFrom.id).Query(func(rows pgx.Rows) error {
 			hits, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ReplyHit, error) {
 				var h ReplyHit
 				var text, terms string
@@ -264,7 +268,7 @@ var searchDocumentsSQL = searchQuery + newestMatches(
 	`d.id, d.doc_date, d.year, d.number`, `doc_date DESC, year DESC, number DESC NULLS FIRST, id DESC`,
 	`d.search @@ q.query
 			AND (d.doc_date, d.year, coalesce(d.number, `+strconv.Itoa(noNumber)+`), d.id) < `+documentsFrom,
-	documentsVisible, []searchSource{documentsVisible},
+	[]searchSource{documentsVisible}, []searchSource{documentsVisible},
 	`d.doc_date <= (SELECT $4::date) AND d.doc_date >= coalesce((SELECT e.doc_date FROM documents e
 		WHERE e.doc_date <= (SELECT $4::date)
 		ORDER BY e.doc_date DESC, e.year DESC, e.number DESC NULLS FIRST, e.id DESC
@@ -274,16 +278,26 @@ var searchDocumentsSQL = searchQuery + newestMatches(
 	FROM hits JOIN documents d ON d.id = hits.id, q
 	ORDER BY d.doc_date DESC, d.year DESC, d.number DESC NULLS FIRST, d.id DESC`
 
-var documentsVisible = searchSource{`documents d`, documentVisible(searchSeeAll, searchDelegation)}
+var documentsVisible = searchSource{from: `documents d`, visible: documentVisible(searchSeeAll, searchDelegation)}
 
 // searchRepliesSQL: a page of replies, last changed first, and the text of
-// their passages. The round's title and the question's number are
-// sub-selects rather than joins: planning a join of five tables costs more
-// than reading the page's rows.
-var searchRepliesSQL = searchQuery + newestMatches(
-	`p.id, p.updated_at`, `updated_at DESC, id DESC`,
-	`p.search @@ q.query AND (p.updated_at, p.id) < `+repliesFrom, recentReplies, []searchSource{ownReplies, othersReplies},
-	recentMonths(1), recentMonths(3), recentMonths(12)) + `
+// their passages. searchPartnerRepliesSQL: the same for a partner's
+// delegate (see partnersReplies).
+var (
+	searchRepliesSQL        = searchReplies([]searchSource{recentReplies}, []searchSource{ownReplies, othersReplies})
+	searchPartnerRepliesSQL = searchReplies([]searchSource{ownReplies, partnersReplies}, []searchSource{ownReplies, partnersReplies})
+)
+
+// searchReplies returns the statement of a page of replies read from the
+// sources given for the windows (recent) and for all the replies (all).
+// The round's title and the question's number are sub-selects rather than
+// joins: planning a join of five tables costs more than reading the page's
+// rows.
+func searchReplies(recent, all []searchSource) string {
+	return searchQuery + newestMatches(
+		`p.id, p.updated_at`, `updated_at DESC, id DESC`,
+		`p.search @@ q.query AND (p.updated_at, p.id) < `+repliesFrom, recent, all,
+		recentMonths(1), recentMonths(3), recentMonths(12)) + `
 	SELECT p.id, p.round_id, (SELECT r.title FROM rounds r WHERE r.id = p.round_id),
 	       (SELECT qu.position FROM questions qu WHERE qu.id = p.question_id),
 	       d.id, d.code, d.kind, d.name, d.native_name, coalesce(d.protocol_order, 0), d.footnote, p.status,
@@ -292,6 +306,7 @@ var searchRepliesSQL = searchQuery + newestMatches(
 	JOIN positions p ON p.id = hits.id
 	JOIN delegations d ON d.id = p.delegation_id, q
 	ORDER BY p.updated_at DESC, p.id DESC`
+}
 
 // The sealing rule, as two sets of replies that never overlap: the
 // viewer's own delegation's replies, drafts included; and other
@@ -303,12 +318,28 @@ var searchRepliesSQL = searchQuery + newestMatches(
 // observer) skips the others altogether. The windows of recent replies
 // read both sets at once (the window bounds the reading), except for such
 // a delegation, which has nothing to gain from them.
+//
+// A partner may read so few of the others' replies (those of rounds
+// released to the partners) that the windows rarely held a page of them
+// and its search read every match of the decade: its statement reads them
+// through an index of the replies released to the partners alone
+// (partnersReplies), in the windows as among all, and its own replies by
+// themselves. Which statement runs is chosen by the viewer's kind, but
+// neither relies on it: each checks every reply it reads against the round's
+// release and the kind of the viewer's delegation as the database has it.
 var (
-	ownReplies    = searchSource{`positions p`, `p.delegation_id = ` + searchDelegation}
-	othersReplies = searchSource{`positions p JOIN rounds r ON r.id = p.round_id`, `(` + readsOthers + `
+	ownReplies    = searchSource{from: `positions p`, visible: `p.delegation_id = ` + searchDelegation}
+	othersReplies = searchSource{from: `positions p JOIN rounds r ON r.id = p.round_id`, visible: `(` + readsOthers + `
 		AND p.delegation_id <> ` + searchDelegation + ` AND p.status <> 'draft' AND ` + othersVisible + `)`}
-	recentReplies = searchSource{`positions p JOIN rounds r ON r.id = p.round_id`, `(` + readsOthers + `
+	recentReplies = searchSource{from: `positions p JOIN rounds r ON r.id = p.round_id`, visible: `(` + readsOthers + `
 		AND (p.delegation_id = ` + searchDelegation + ` OR (p.status <> 'draft' AND ` + othersVisible + `)))`}
+	// The words of the replies released to the partners, as the partial
+	// index positions_search_partners_idx holds them (migration 000010):
+	// an expression no other index holds, so that PostgreSQL reads through
+	// that one.
+	partnersReplies = searchSource{from: `positions p JOIN rounds r ON r.id = p.round_id`,
+		match:   `p.readers = 3 AND (CASE WHEN p.readers = 3 THEN p.search END) @@ q.query AND (p.updated_at, p.id) < ` + repliesFrom,
+		visible: `(p.delegation_id <> ` + searchDelegation + ` AND p.status <> 'draft' AND ` + othersVisible + `)`}
 )
 
 // readsOthers holds when the viewer may read some other delegation's
@@ -339,14 +370,18 @@ func recentMonths(months int) string {
 }
 
 // searchSource is where a search list reads its rows (from, a FROM list)
-// and which of them the viewer may see (visible, a condition).
-type searchSource struct{ from, visible string }
+// and which of them the viewer may see (visible, a condition); match, when
+// set, is its own condition of the words and the page's start, in place of
+// the list's.
+type searchSource struct{ from, visible, match string }
 
 // newestMatches returns CTEs ending in hits: the ids (column id) of the
-// newest SearchPageSize+1 rows (one more than a page: is there another?), by order, that match and that the viewer may
-// see: in the windows, from recent; among all the rows, from the sources
-// of all, which never hold the same row and together hold recent's. keys
-// are the columns the sources give: the id and those order sorts them by.
+// newest SearchPageSize+1 rows (one more than a page: is there another?),
+// by order, that match and that the viewer may see: in the windows, from
+// the sources of recent; among all the rows, from those of all. The
+// sources of each never hold the same row, and those of all hold every row
+// those of recent hold. keys are the columns the sources give: the id and
+// those order sorts them by.
 //
 // Walking the rows newest first until enough match is cheap for a common
 // word and ruinous for a rare one (or for a viewer who may see little);
@@ -361,17 +396,21 @@ type searchSource struct{ from, visible string }
 // which PostgreSQL evaluates once before running it, so a step runs only
 // when all the windows before it fell short; the last step that ran gives
 // the exact answer.
-func newestMatches(keys, order, match string, recent searchSource, all []searchSource, windows ...string) string {
+func newestMatches(keys, order, match string, recent, all []searchSource, windows ...string) string {
 	limit := strconv.Itoa(SearchPageSize + 1)
 	var ctes, hits, short []string // short: "the steps before gave less than a page"
 	for k := 0; k <= len(windows); k++ {
 		sources := all
 		if k < len(windows) {
-			sources = []searchSource{recent}
+			sources = recent
 		}
 		var branches []string
 		for _, src := range sources {
-			where := append(short[:len(short):len(short)], match, src.visible)
+			m := match
+			if src.match != "" {
+				m = src.match
+			}
+			where := append(short[:len(short):len(short)], m, src.visible)
 			if k < len(windows) {
 				where = append(where, windows[k])
 			}

@@ -356,11 +356,15 @@ func TestSearchIsThePlainQuery(t *testing.T) {
 	viewers := map[string]dialogue.Viewer{"presidency": {UserID: 1, SeeAll: true}}
 	for _, code := range []string{"M1", "M3", "TN", "EUROPOL", "COM"} {
 		var id int64
-		if err := c.QueryRow(ctx, `SELECT id FROM delegations WHERE code = $1`, code).Scan(&id); err != nil {
+		var kind dialogue.DelegationKind
+		if err := c.QueryRow(ctx, `SELECT id, kind FROM delegations WHERE code = $1`, code).Scan(&id, &kind); err != nil {
 			t.Fatal(err)
 		}
-		viewers[code] = dialogue.Viewer{UserID: 2, DelegationID: id}
+		viewers[code] = dialogue.Viewer{UserID: 2, DelegationID: id, DelegationKind: kind}
 	}
+	// A partner whose kind the portal got wrong reads through the members'
+	// statement, and still finds exactly what it may read.
+	viewers["TN as a member state"] = dialogue.Viewer{UserID: 2, DelegationID: viewers["TN"].DelegationID, DelegationKind: dialogue.MemberState}
 	// Up to pages pages of each list: the first page of both, then each
 	// page from the link of the one before; the plain query gives one more row than those pages hold, to
 	// tell whether the last page read rightly offers more.
@@ -413,6 +417,25 @@ func TestSearchIsThePlainQuery(t *testing.T) {
 			}
 			check("documents", docs, more[0], plainDocuments)
 			check("replies", replies, more[1], plainReplies)
+		}
+	}
+	// A member state taken for a partner reads through the partners'
+	// statement: less than it may read, never anything else.
+	m1 := viewers["M1"]
+	m1.DelegationKind = dialogue.Partner
+	for _, w := range []string{"Europol", "middling"} {
+		res, err := st.Search(ctx, m1, store.SearchRequest{Words: w})
+		if err != nil {
+			t.Fatal(err)
+		}
+		may := map[string]bool{}
+		for _, r := range column(plainReplies, w, false, m1.DelegationID, 100000) {
+			may[r] = true
+		}
+		for _, h := range res.Replies {
+			if r := fmt.Sprint(h.RoundID, " ", h.QuestionPos, " ", h.Delegation.Code); !may[r] {
+				t.Errorf("M1 taken for a partner, searching %q, finds %s, which it may not read", w, r)
+			}
 		}
 	}
 }
