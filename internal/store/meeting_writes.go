@@ -213,7 +213,7 @@ func (s *Store) UpdateMeeting(ctx context.Context, actor dialogue.Actor, id int6
 		if err != nil {
 			return err
 		}
-		old, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[meetingRow])
+		old, err := pgx.CollectExactlyOneRow(rows, scanMeetingRow)
 		if err != nil {
 			return notFound(err, "meeting")
 		}
