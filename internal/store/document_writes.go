@@ -681,7 +681,7 @@ func (s *Store) Drafts(ctx context.Context) ([]dialogue.Document, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: drafts: %w", err)
 	}
-	out, err := collectConverted(rows, pgx.RowToStructByNameLax[documentRow], documentRow.document)
+	out, err := collectConverted(rows, scanDocumentListRow, documentRow.document)
 	if err != nil {
 		return nil, fmt.Errorf("store: drafts: %w", err)
 	}

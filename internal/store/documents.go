@@ -33,8 +33,9 @@ type DocumentList struct {
 	More      bool                // another page follows
 }
 
-// documentRow is a documents row; the list query leaves body_md out, so it
-// is collected with RowToStructByNameLax.
+// documentRow is a documents row. Lists read documentListColumns (without
+// body_md) through scanDocumentListRow; a single document and search hits,
+// with more columns, are collected by name.
 type documentRow struct {
 	ID                 int64      `db:"id"`
 	Series             string     `db:"series"`
@@ -69,6 +70,18 @@ const documentListColumns = `d.id, d.series, d.number, d.year, d.revision, d.add
 	d.doc_date, d.place, d.original_language, d.marking, d.doc_type, d.sender, d.recipients, d.on_date,
 	d.previous_reference, d.previous_document_id, d.revises_id, d.subject, d.status, d.audience,
 	d.dialogue_id, d.demo, d.version, d.issued_at`
+
+// scanDocumentListRow reads a row of documentListColumns, in their order:
+// by hand, as a page of the register reads up to fifty, and matching
+// columns to fields by name goes through reflection for every row.
+func scanDocumentListRow(row pgx.CollectableRow) (documentRow, error) {
+	var r documentRow
+	err := row.Scan(&r.ID, &r.Series, &r.Number, &r.Year, &r.Revision, &r.Addendum, &r.Corrigendum,
+		&r.DocDate, &r.Place, &r.OriginalLanguage, &r.Marking, &r.DocType, &r.Sender, &r.Recipients, &r.OnDate,
+		&r.PreviousReference, &r.PreviousDocumentID, &r.RevisesID, &r.Subject, &r.Status, &r.Audience,
+		&r.DialogueID, &r.Demo, &r.Version, &r.IssuedAt)
+	return r, err
+}
 
 func (r documentRow) document() dialogue.Document {
 	d := dialogue.Document{
@@ -189,7 +202,7 @@ func documentsStatement(f DocumentFilter) statement[DocumentList] {
 		q += " OFFSET " + strconv.Itoa(f.Offset)
 	}
 	return statement[DocumentList]{sql: q, args: args, collect: func(rows pgx.Rows) (DocumentList, error) {
-		rs, err := pgx.CollectRows(rows, pgx.RowToStructByNameLax[documentRow])
+		rs, err := pgx.CollectRows(rows, scanDocumentListRow)
 		if err != nil {
 			return DocumentList{}, err
 		}
@@ -219,7 +232,7 @@ func (s *Store) DocumentsByID(ctx context.Context, v dialogue.Viewer, ids []int6
 	if err != nil {
 		return nil, fmt.Errorf("store: documents by id: %w", err)
 	}
-	rs, err := pgx.CollectRows(rows, pgx.RowToStructByNameLax[documentRow])
+	rs, err := pgx.CollectRows(rows, scanDocumentListRow)
 	if err != nil {
 		return nil, fmt.Errorf("store: documents by id: %w", err)
 	}
