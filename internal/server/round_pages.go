@@ -310,7 +310,7 @@ func (s *server) renderRound(w http.ResponseWriter, r *http.Request, status int,
 			// Revisions are numbered from 1 without gaps: the current one's
 			// number is how many there are.
 			qv.Revisions = qv.Current.Revision
-			qv.AllHistoryHref = sc.href("?history=all#" + "q-" + strconv.Itoa(q.Position))
+			qv.AllHistoryHref = sc.href("?history=all#q-" + strconv.Itoa(q.Position))
 		}
 		v.Questions = append(v.Questions, qv)
 	}

@@ -338,9 +338,14 @@ var (
 	// an expression no other index holds, so that PostgreSQL reads through
 	// that one.
 	partnersReplies = searchSource{from: `positions p JOIN rounds r ON r.id = p.round_id`,
-		match:   `p.readers = 3 AND (CASE WHEN p.readers = 3 THEN p.search END) @@ q.query AND (p.updated_at, p.id) < ` + repliesFrom,
+		match: `p.readers = ` + readersPartners + ` AND (CASE WHEN p.readers = ` + readersPartners + ` THEN p.search END) @@ q.query
+			AND (p.updated_at, p.id) < ` + repliesFrom,
 		visible: `(p.delegation_id <> ` + searchDelegation + ` AND p.status <> 'draft' AND ` + othersVisible + `)`}
 )
+
+// readersPartners is the readers level (migration 000010) of a reply
+// released to the partners, as positions_search_partners_idx is written.
+const readersPartners = "3"
 
 // readsOthers holds when the viewer may read some other delegation's
 // replies; othersVisible, when it may read those of the round r.

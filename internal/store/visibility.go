@@ -30,6 +30,8 @@ func documentVisibleInOrder(seeAll, delegation string) string {
 	return documentVisibleFenced(seeAll, delegation, " OFFSET 0")
 }
 
+// documentVisibleFenced is the rule of documentVisible, with fence ending
+// the named recipients' sub-select.
 func documentVisibleFenced(seeAll, delegation, fence string) string {
 	// The named recipients last: the audiences are checked first, from
 	// values read once per statement, and a document sent to all member
