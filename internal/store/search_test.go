@@ -463,13 +463,14 @@ func BenchmarkSearch(b *testing.B) {
 	}{{"presidency", dialogue.Viewer{UserID: 1, SeeAll: true}}}
 	for _, code := range []string{"BE", "TN", "EUROPOL"} {
 		var id int64
-		if err := st.Pool().QueryRow(ctx, `SELECT id FROM delegations WHERE code = $1`, code).Scan(&id); err != nil {
+		var kind dialogue.DelegationKind
+		if err := st.Pool().QueryRow(ctx, `SELECT id, kind FROM delegations WHERE code = $1`, code).Scan(&id, &kind); err != nil {
 			b.Fatal(err)
 		}
 		viewers = append(viewers, struct {
 			name string
 			v    dialogue.Viewer
-		}{code, dialogue.Viewer{UserID: 2, DelegationID: id}})
+		}{code, dialogue.Viewer{UserID: 2, DelegationID: id, DelegationKind: kind}})
 	}
 	for _, w := range []string{"Europol", "trafficking", "Estoril"} {
 		for _, v := range viewers {
