@@ -3,8 +3,9 @@
 -- the partners (see internal/store/search.go). Without it a partner's
 -- search for a common word read every match of the decade to find the few
 -- it may read: 16 ms alone against a member state's 7 on the bench's ten
--- years. The rule itself does not move: every query still checks the
--- round's release; this says where to look.
+-- years. The rule itself does not move: the round pages read it from the
+-- round; search checks each reply it reads by this level, which the
+-- triggers below keep equal to the round's release in the same transaction.
 --
 -- readers: 0 a draft (its delegation alone); 1 given (the Presidency and
 -- the secretariat too); 2 released to the member states (and the
