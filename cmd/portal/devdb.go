@@ -82,7 +82,7 @@ func runDevDB(ctx context.Context, args []string) error {
 			fmt.Printf("stopped (data %s)\n", c.DataDir())
 			return ExitCode(3)
 		}
-		fmt.Printf("running on 127.0.0.1:%d (data %s, log %s)\n", c.Port(), c.DataDir(), c.LogFile())
+		fmt.Printf("running on %s (data %s, log %s)\n", c.Addr(), c.DataDir(), c.LogFile())
 		return nil
 	case cmd == "url" && len(args) <= 1:
 		database := "postgres"

@@ -103,6 +103,18 @@ func assertRunning(t *testing.T, c *Cluster, want bool) {
 	}
 }
 
+// assertSocket checks that the cluster's URL reaches it over its Unix
+// socket (a connection there has no server address).
+func assertSocket(t *testing.T, c *Cluster) {
+	t.Helper()
+	if !strings.Contains(c.URL("postgres"), "host=") {
+		t.Errorf("URL %s does not name the socket", c.URL("postgres"))
+	}
+	if via := queryString(t, c.URL("postgres"), "SELECT coalesce(host(inet_server_addr()), 'socket')"); via != "socket" {
+		t.Errorf("connected over %s, want the Unix socket", via)
+	}
+}
+
 // lifecycle starts a cluster (racing several openers), keeps a row in a
 // database, stops it, starts it again from a fresh Open and finds the row.
 func lifecycle(t *testing.T, dir string) *Cluster {
@@ -150,6 +162,7 @@ func lifecycle(t *testing.T, dir string) *Cluster {
 	if addr := queryString(t, c.URL("postgres"), "SHOW listen_addresses"); addr != "127.0.0.1" {
 		t.Errorf("listen_addresses = %s", addr)
 	}
+	assertSocket(t, c)
 
 	// The data directory belongs to the server user alone.
 	fi, err := os.Stat(c.DataDir())
@@ -191,11 +204,31 @@ func lifecycle(t *testing.T, dir string) *Cluster {
 	}
 	assertRunning(t, c, false)
 
+	// A cluster made before the socket admitted no password over it (peer)
+	// and devdb.json said nothing of it: its next start brings it up to it.
+	hba := filepath.Join(c.DataDir(), "pg_hba.conf")
+	b, err := os.ReadFile(hba)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), localLine) {
+		t.Fatalf("pg_hba.conf lacks %q", localLine)
+	}
+	if err := os.WriteFile(hba, []byte(strings.Replace(string(b), localLine, peerLine, 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c.cfg.Socket = false
+	if err := c.saveConfig(); err != nil {
+		t.Fatal(err)
+	}
+	c.cfg.Socket = true
+
 	// A fresh Open finds the same cluster, port, password and data.
 	c2, started := start(t, dir)
 	if !started {
 		t.Fatal("Start after Stop did not start the server")
 	}
+	assertSocket(t, c2)
 	if c2.Port() != c.Port() || c2.URL("x") != c.URL("x") {
 		t.Errorf("config changed across runs: %s vs %s", c2.URL("x"), c.URL("x"))
 	}
