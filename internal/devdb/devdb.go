@@ -344,6 +344,7 @@ func (c *Cluster) EnsureDatabase(ctx context.Context, name string) (created bool
 
 func (c *Cluster) path(name string) string { return filepath.Join(c.dir, name) }
 func (c *Cluster) dataLink() string        { return c.path(dataName) }
+
 // Addr is where the server listens: its socket's directory and TCP address.
 func (c *Cluster) Addr() string { return c.addr() }
 
