@@ -20,17 +20,13 @@ import (
 // replied to what (delegations × questions: status, revision, late, by
 // proxy); a delegation is answered not found, as for any page it may not see.
 func (s *server) roundMatrix(w http.ResponseWriter, r *http.Request) error {
-	sc, err := s.loadRound(r)
+	// Who replied, and how: the matrix shows no reply text.
+	sc, positions, err := s.loadRoundCells(r)
 	if err != nil {
 		return err
 	}
 	if !sc.seeAll {
 		return dialogue.ErrNotFound
-	}
-	// Who replied, and how: the matrix shows no reply text.
-	positions, err := s.st.RoundCells(r.Context(), sc.round.ID, len(sc.eligible)*len(sc.questions))
-	if err != nil {
-		return err
 	}
 	m := dialogue.BuildMatrix(sc.questions, sc.visibleDelegations(), positions)
 	v := web.RoundMatrixView{Title: sc.round.Title, Note: sc.round.DocumentRef, RoundHref: sc.href(""), Limite: sc.limite,

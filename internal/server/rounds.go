@@ -11,14 +11,16 @@ import (
 
 	"github.com/dialogue-secretariat/portal/internal/auth"
 	"github.com/dialogue-secretariat/portal/internal/dialogue"
+	"github.com/dialogue-secretariat/portal/internal/store"
 	"github.com/dialogue-secretariat/portal/web"
 )
 
-// Consultation rounds. Sealing is decided in one place, loadRound: the
-// Presidency and the secretariat (auth.ReadAllPositions) see every reply at
-// any time; a delegation sees a round only if it is consulted in it, its own
-// replies always, and other delegations' final replies only once the round
-// is released to an audience that includes its kind. Every page, count and
+// Consultation rounds. Sealing is decided in one place, scopeRound (behind
+// loadRound and loadRoundCells): the Presidency and the secretariat
+// (auth.ReadAllPositions) see every reply at any time; a delegation sees a
+// round only if it is consulted in it, its own replies always, and other
+// delegations' final replies only once the round is released to an
+// audience that includes its kind. Every page, count and
 // export asks roundScope what to read (visiblePositions, visibleDelegations),
 // so that nothing sealed can reach a page, a count or an export by mistake.
 
@@ -75,15 +77,38 @@ func (s *server) loadRound(r *http.Request) (roundScope, error) {
 	if err != nil {
 		return roundScope{}, err
 	}
-	ctx := r.Context()
-	u := currentUser(ctx)
-	sc := roundScope{user: u, seeAll: auth.Can(u, auth.ReadAllPositions)}
 	// The note is read whoever asks: a delegation consulted is put its
 	// questions, even if the note itself was not distributed to it.
-	rd, err := s.st.RoundDetail(ctx, id)
+	rd, err := s.st.RoundDetail(r.Context(), id)
 	if err != nil {
-		return sc, err
+		return roundScope{}, err
 	}
+	return scopeRound(currentUser(r.Context()), rd)
+}
+
+// loadRoundCells is loadRound for the Presidency and the secretariat, with
+// the round's reply cells (store.RoundCells) read in the same round trip.
+// Anyone else gets loadRound's answer, and no cells.
+func (s *server) loadRoundCells(r *http.Request) (roundScope, []dialogue.Position, error) {
+	if !auth.Can(currentUser(r.Context()), auth.ReadAllPositions) {
+		sc, err := s.loadRound(r)
+		return sc, nil, err
+	}
+	id, err := roundPathID(r, "id")
+	if err != nil {
+		return roundScope{}, nil, err
+	}
+	rd, cells, err := s.st.RoundDetailCells(r.Context(), id)
+	if err != nil {
+		return roundScope{}, nil, err
+	}
+	sc, err := scopeRound(currentUser(r.Context()), rd)
+	return sc, cells, err
+}
+
+// scopeRound is what user may see of the round rd.
+func scopeRound(u *dialogue.User, rd store.RoundDetail) (roundScope, error) {
+	sc := roundScope{user: u, seeAll: auth.Can(u, auth.ReadAllPositions)}
 	sc.round, sc.eligible, sc.questions = rd.Round, rd.Eligible, rd.Questions
 	sc.noteSubject, sc.limite = rd.NoteSubject, rd.NoteMarking.IsLimite()
 	var kind dialogue.DelegationKind

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -278,6 +279,15 @@ func TestRoundCellsFollowTheLatestRevision(t *testing.T) {
 		cells, err := f.st.RoundCells(ctx, f.round, 0)
 		if err != nil || len(cells) != len(full) || len(cells) != 2 {
 			t.Fatalf("cells %d, positions %d: %v", len(cells), len(full), err)
+		}
+		// The matrix's one round trip reads the same cells and detail.
+		detail, err := f.st.RoundDetail(ctx, f.round)
+		if err != nil {
+			t.Fatal(err)
+		}
+		detail2, cells2, err := f.st.RoundDetailCells(ctx, f.round)
+		if err != nil || !reflect.DeepEqual(detail2, detail) || !reflect.DeepEqual(cells2, cells) {
+			t.Fatalf("RoundDetailCells = %+v, %+v, %v\nwant %+v, %+v", detail2, cells2, err, detail, cells)
 		}
 		byID := map[int64]dialogue.Position{}
 		for _, p := range full {

@@ -332,12 +332,18 @@ func (s *Store) RoundPositions(ctx context.Context, roundID, delegationID int64)
 // replies step by step, or scanning the status through pgx's reflection
 // (it is a named string type), was a third of the page's CPU.
 func (s *Store) RoundCells(ctx context.Context, roundID int64, expected int) ([]dialogue.Position, error) {
-	rows, err := s.pool.Query(ctx, `
-		SELECT id, question_id, delegation_id, revision, status, late, coalesce(proxy_source, '')
-		FROM positions WHERE round_id = $1`, roundID)
+	rows, err := s.pool.Query(ctx, roundCellsQuery, roundID)
 	if err != nil {
 		return nil, err
 	}
+	return collectCells(rows, roundID, expected)
+}
+
+const roundCellsQuery = `
+		SELECT id, question_id, delegation_id, revision, status, late, coalesce(proxy_source, '')
+		FROM positions WHERE round_id = $1`
+
+func collectCells(rows pgx.Rows, roundID int64, expected int) ([]dialogue.Position, error) {
 	defer rows.Close()
 	out := make([]dialogue.Position, 0, max(expected, 0))
 	// Scanned into the same variables each row: a Position whose fields
@@ -375,6 +381,30 @@ type RoundDetail struct {
 func (s *Store) RoundDetail(ctx context.Context, id int64) (RoundDetail, error) {
 	var rd RoundDetail
 	var b pgx.Batch
+	queueRoundDetail(&b, id, &rd)
+	err := s.pool.SendBatch(ctx, &b).Close()
+	return rd, err
+}
+
+// RoundDetailCells is RoundDetail and RoundCells in one round trip, for
+// the reply matrix: a page the Presidency reloads as replies come in.
+// Sealing is the caller's duty, as for RoundCells.
+func (s *Store) RoundDetailCells(ctx context.Context, id int64) (RoundDetail, []dialogue.Position, error) {
+	var rd RoundDetail
+	var cells []dialogue.Position
+	var b pgx.Batch
+	queueRoundDetail(&b, id, &rd)
+	b.Queue(roundCellsQuery, id).Query(func(rows pgx.Rows) error {
+		var err error
+		cells, err = collectCells(rows, id, len(rd.Eligible)*len(rd.Questions)) // read before: the batch's order
+		return err
+	})
+	err := s.pool.SendBatch(ctx, &b).Close()
+	return rd, cells, err
+}
+
+// queueRoundDetail queues the statements of RoundDetail, which fill rd.
+func queueRoundDetail(b *pgx.Batch, id int64, rd *RoundDetail) {
 	b.Queue(`SELECT `+roundColumns+`, d.subject, d.marking
 		FROM rounds r JOIN documents d ON d.id = r.document_id WHERE r.id = $1`, id).
 		QueryRow(func(row pgx.Row) error {
@@ -398,8 +428,6 @@ func (s *Store) RoundDetail(ctx context.Context, id int64) (RoundDetail, error) 
 		rd.Questions, err = collectQuestions(rows)
 		return err
 	})
-	err := s.pool.SendBatch(ctx, &b).Close()
-	return rd, err
 }
 
 // PositionHistory returns every revision of one delegation's reply to one
