@@ -136,9 +136,9 @@ func benchCmd(ctx context.Context, cfg config, args []string, stdout io.Writer) 
 		return fmt.Errorf("bench: %w", err)
 	}
 	// Every run starts from a vacuumed and analyzed database, as pgbench's
-	// do: each run's saves and deadline storm leave some ten thousand dead
+	// do. Each run's saves and deadline storm leave some ten thousand dead
 	// versions of replies, which autovacuum clears only past a fifth of the
-	// table: after two runs the matrix's statement of cells took 0.46 ms
+	// table; after two runs the matrix's statement of cells took 0.46 ms
 	// against 0.33 after a vacuum (pgbench; the dead versions of its rows
 	// read on every load), and no two runs measured the same database.
 	if _, err := st.Pool().Exec(ctx, `VACUUM (ANALYZE)`); err != nil {

@@ -20,9 +20,9 @@ import (
 // (auth.ReadAllPositions) see every reply at any time; a delegation sees a
 // round only if it is consulted in it, its own replies always, and other
 // delegations' final replies only once the round is released to an
-// audience that includes its kind. Every page, count and
-// export asks roundScope what to read (visiblePositions, visibleDelegations),
-// so that nothing sealed can reach a page, a count or an export by mistake.
+// audience that includes its kind. Every page, count and export asks
+// roundScope what to read (visiblePositions, visibleDelegations), so that
+// nothing sealed can reach a page, a count or an export by mistake.
 
 // roundRoutes registers the routes of consultation rounds: opening, answering, following, compiling, exporting.
 func (s *server) roundRoutes(with withAction) {

@@ -332,8 +332,9 @@ func searchReplies(recent, all []searchSource) string {
 // through an index of the replies released to the partners alone
 // (partnersReplies), in the windows as among all, and its own replies by
 // themselves. Which statement runs is chosen by the viewer's kind, but
-// neither relies on it: each checks every reply it reads against the level
-// the kind of the viewer's delegation, as the database has it, may read.
+// neither relies on it: each checks every reply it reads against the
+// readers level the viewer's delegation may read, by the kind the database
+// gives that delegation.
 var (
 	ownReplies    = searchSource{from: `positions p`, visible: `p.delegation_id = ` + searchDelegation}
 	othersReplies = searchSource{from: `positions p`, visible: readsOthers + `
