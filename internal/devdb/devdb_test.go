@@ -344,3 +344,29 @@ func TestResolveTestURL(t *testing.T) {
 		assertRunning(t, c, false)
 	}
 }
+
+// TestSocketDir: the socket is used only where its path fits a socket
+// address and passes through pg_ctl's command line untouched, and only
+// for a cluster that takes the password over it.
+func TestSocketDir(t *testing.T) {
+	for _, tc := range []struct {
+		dir    string
+		socket bool
+		want   bool
+	}{
+		{"/home/me/portal/.data", true, true},
+		{"/home/me/portal/.data", false, false}, // a cluster made before the socket, not yet restarted
+		{"/home/me/my portal/.data", true, false},
+		{"/home/me/it's/.data", true, false},
+		{"/home/" + strings.Repeat("x", 90) + "/.data", true, false},
+	} {
+		c := &Cluster{dir: tc.dir, cfg: config{Port: 29845, Password: "pw", Socket: tc.socket}}
+		dir, ok := c.socketDir()
+		if ok != tc.want || dir != filepath.Join(tc.dir, socketName) {
+			t.Errorf("%q (socket %v): socketDir = %q, %v; want %v", tc.dir, tc.socket, dir, ok, tc.want)
+		}
+		if url := c.URL("portal"); strings.Contains(url, "host=") != tc.want {
+			t.Errorf("%q (socket %v): URL = %s", tc.dir, tc.socket, url)
+		}
+	}
+}
