@@ -266,13 +266,17 @@ const (
 
 // searchDocumentsSQL: a page of documents, newest first as in the register,
 // and the text of their passages. The window is the recentDocuments
-// documents from the page's start on.
+// documents from the page's start on: those dated from the date of the
+// recentDocuments-th, the page's start being the list's own condition.
+// Its date as an upper bound of the window, too, made the full-text index
+// read the entries of every date below it (the first page's start is the
+// year 9999) for every search: 0.3 ms of a statement of 0.8 to 1.8.
 var searchDocumentsSQL = searchQuery + newestMatches(
 	`d.id, d.doc_date, d.year, d.number`, `doc_date DESC, year DESC, number DESC NULLS FIRST, id DESC`,
 	`d.search @@ q.query
 			AND (d.doc_date, d.year, coalesce(d.number, `+strconv.Itoa(noNumber)+`), d.id) < `+documentsFrom,
 	[]searchSource{documentsVisible}, []searchSource{documentsVisible},
-	`d.doc_date <= (SELECT $4::date) AND d.doc_date >= coalesce((SELECT e.doc_date FROM documents e
+	`d.doc_date >= coalesce((SELECT e.doc_date FROM documents e
 		WHERE e.doc_date <= (SELECT $4::date)
 		ORDER BY e.doc_date DESC, e.year DESC, e.number DESC NULLS FIRST, e.id DESC
 		OFFSET `+strconv.Itoa(recentDocuments-1)+` LIMIT 1), '-infinity')`) + `
