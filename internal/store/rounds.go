@@ -339,6 +339,8 @@ func (s *Store) RoundCells(ctx context.Context, roundID int64, expected int) ([]
 	return collectCells(rows, roundID, expected)
 }
 
+// roundCellsQuery is RoundCells' statement ($1 the round); collectCells
+// reads its rows and closes them.
 const roundCellsQuery = `
 		SELECT id, question_id, delegation_id, revision, status, late, coalesce(proxy_source, '')
 		FROM positions WHERE round_id = $1`
