@@ -76,11 +76,18 @@ const documentListColumns = `d.id, d.series, d.number, d.year, d.revision, d.add
 // columns to fields by name goes through reflection for every row.
 func scanDocumentListRow(row pgx.CollectableRow) (documentRow, error) {
 	var r documentRow
-	err := row.Scan(&r.ID, &r.Series, &r.Number, &r.Year, &r.Revision, &r.Addendum, &r.Corrigendum,
+	err := row.Scan(r.listDestinations()...)
+	return r, err
+}
+
+// listDestinations are the fields of r that documentListColumns fill, in
+// their order, for Scan; a statement that reads more columns after them
+// appends its own.
+func (r *documentRow) listDestinations(more ...any) []any {
+	return append([]any{&r.ID, &r.Series, &r.Number, &r.Year, &r.Revision, &r.Addendum, &r.Corrigendum,
 		&r.DocDate, &r.Place, &r.OriginalLanguage, &r.Marking, &r.DocType, &r.Sender, &r.Recipients, &r.OnDate,
 		&r.PreviousReference, &r.PreviousDocumentID, &r.RevisesID, &r.Subject, &r.Status, &r.Audience,
-		&r.DialogueID, &r.Demo, &r.Version, &r.IssuedAt)
-	return r, err
+		&r.DialogueID, &r.Demo, &r.Version, &r.IssuedAt}, more...)
 }
 
 func (r documentRow) document() dialogue.Document {

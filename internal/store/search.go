@@ -129,20 +129,23 @@ func (s *Store) Search(ctx context.Context, v dialogue.Viewer, req SearchRequest
 	var b pgx.Batch
 	if req.List != SearchReplies {
 		b.Queue(searchDocumentsSQL, q, seeAll, delegation, docsFrom.date, docsFrom.year, docsFrom.number, docsFrom.id).Query(func(rows pgx.Rows) error {
-			type hitRow struct {
-				documentRow
-				PassageText string `db:"passage_text"`
-				Terms       string `db:"terms"`
-			}
-			hits, err := pgx.CollectRows(rows, pgx.RowToStructByNameLax[hitRow])
+			var terms string // the same on every row
+			hits, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (DocumentHit, error) {
+				var r documentRow
+				var h DocumentHit // Passage: the text it is taken from, until the page is known
+				err := row.Scan(r.listDestinations(&h.Passage, &terms)...)
+				h.Document = r.document()
+				return h, err
+			})
 			if len(hits) > SearchPageSize { // the statement reads one more: is there a next page?
 				hits = hits[:SearchPageSize]
-				res.MoreDocuments = documentCursorOf(hits[len(hits)-1].document()).String()
+				res.MoreDocuments = documentCursorOf(hits[len(hits)-1].Document).String()
 			}
-			for _, h := range hits {
-				res.Documents = append(res.Documents, DocumentHit{Document: h.document(),
-					Passage: headline(h.Subject+"\n"+h.PassageText, queryTerms(h.Terms), true)})
+			words := queryTerms(terms)
+			for i, h := range hits {
+				hits[i].Passage = headline(h.Document.Subject+"\n"+h.Passage, words, true)
 			}
+			res.Documents = hits
 			return err
 		})
 	}
@@ -152,19 +155,22 @@ func (s *Store) Search(ctx context.Context, v dialogue.Viewer, req SearchRequest
 			sql = searchPartnerRepliesSQL
 		}
 		b.Queue(sql, q, seeAll, delegation, repliesFrom.updatedAt, repliesFrom.id).Query(func(rows pgx.Rows) error {
+			var terms string // the same on every row
 			hits, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ReplyHit, error) {
-				var h ReplyHit
-				var text, terms string
+				var h ReplyHit // Passage: the text it is taken from, until the page is known
 				d := &h.Delegation
 				err := row.Scan(&h.PositionID, &h.RoundID, &h.RoundTitle, &h.QuestionPos, &d.ID, &d.Code, &d.Kind, &d.Name, &d.NativeName,
-					&d.ProtocolOrder, &d.Footnote, &h.Status, &h.Demo, &h.UpdatedAt, &text, &terms)
-				h.Passage = headline(text, queryTerms(terms), false)
+					&d.ProtocolOrder, &d.Footnote, &h.Status, &h.Demo, &h.UpdatedAt, &h.Passage, &terms)
 				return h, err
 			})
 			if len(hits) > SearchPageSize {
 				hits = hits[:SearchPageSize]
 				last := hits[len(hits)-1]
 				res.MoreReplies = replyCursor{last.UpdatedAt, last.PositionID}.String()
+			}
+			words := queryTerms(terms)
+			for i, h := range hits {
+				hits[i].Passage = headline(h.Passage, words, false)
 			}
 			res.Replies = hits
 			return err
@@ -280,8 +286,7 @@ var searchDocumentsSQL = searchQuery + newestMatches(
 		WHERE e.doc_date <= (SELECT $4::date)
 		ORDER BY e.doc_date DESC, e.year DESC, e.number DESC NULLS FIRST, e.id DESC
 		OFFSET `+strconv.Itoa(recentDocuments-1)+` LIMIT 1), '-infinity')`) + `
-	SELECT ` + documentListColumns + `, ` + passageText("d.body_md") + ` AS passage_text,
-	       querytree(q.query) AS terms
+	SELECT ` + documentListColumns + `, ` + passageText("d.body_md") + `, querytree(q.query)
 	FROM hits JOIN documents d ON d.id = hits.id, q
 	ORDER BY d.doc_date DESC, d.year DESC, d.number DESC NULLS FIRST, d.id DESC`
 
@@ -844,12 +849,12 @@ func firstRune(s string) rune {
 func wordsForward(text string, start, n int) (end, found int) {
 	end = start
 	for i := start; i < len(text) && found < n; {
-		if size := wordRuneLen(text[i:]); size < 0 {
+		if size := wordRuneLenAt(text, i); size < 0 {
 			i -= size
 			continue
 		}
 		for i < len(text) {
-			size := wordRuneLen(text[i:])
+			size := wordRuneLenAt(text, i)
 			if size < 0 {
 				break
 			}
@@ -903,13 +908,16 @@ func openingMarks(text string, start, floor int) int {
 	return i
 }
 
-// wordRuneLenBefore is wordRuneLen for the character s ends with.
+// wordRuneLenBefore is wordRuneLenAt for the character s ends with.
 func wordRuneLenBefore(s string) int {
-	if c := s[len(s)-1]; c < utf8.RuneSelf {
-		return wordLen(rune(c), 1)
+	if c := s[len(s)-1]; c < utf8.RuneSelf { // no decoding for most characters
+		return int(asciiWordLen[c])
 	}
-	return wordLen(utf8.DecodeLastRuneInString(s))
+	return decodedWordLenBefore(s)
 }
+
+// decodedWordLenBefore is wordLen of the character s ends with.
+func decodedWordLenBefore(s string) int { return wordLen(utf8.DecodeLastRuneInString(s)) }
 
 // isWordRune reports whether r belongs to a word, as PostgreSQL's parser
 // sees words: letters and digits (and the accents combined with them).
@@ -928,14 +936,32 @@ var asciiWord = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
-// wordRuneLen returns the length of the character s starts with, negated
-// when it is not part of a word.
-func wordRuneLen(s string) int {
-	if c := s[0]; c < utf8.RuneSelf { // no decoding for most characters
-		return wordLen(rune(c), 1)
+// asciiWordLen is wordLen of each ASCII character: 1 for a letter or a
+// digit, else -1.
+var asciiWordLen = func() (t [utf8.RuneSelf]int8) {
+	for c := range t {
+		t[c] = -1
+		if asciiWord[c] {
+			t[c] = 1
+		}
 	}
-	return wordLen(utf8.DecodeRuneInString(s))
+	return t
+}()
+
+// wordRuneLenAt returns the length of the character at text[i], negated
+// when it is not part of a word. The test of an ASCII byte is written out
+// here, where the compiler inlines it: a passage's words are read a byte
+// at a time.
+func wordRuneLenAt(text string, i int) int {
+	if c := text[i]; c < utf8.RuneSelf { // no decoding for most characters
+		return int(asciiWordLen[c])
+	}
+	return decodedWordLen(text[i:])
 }
+
+// decodedWordLen is wordLen of the character s starts with: kept apart from
+// wordRuneLenAt so that the compiler inlines that one.
+func decodedWordLen(s string) int { return wordLen(utf8.DecodeRuneInString(s)) }
 
 // wordLen is n, the length of r, negated when r is not part of a word.
 func wordLen(r rune, n int) int {

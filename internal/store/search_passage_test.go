@@ -36,3 +36,22 @@ func TestHeadlineOfMarkdown(t *testing.T) {
 		t.Errorf("reply: %q", got)
 	}
 }
+
+// BenchmarkHeadline times the passages of a page of search results: a
+// note of about 6 KB whose first match is a few paragraphs in (Markdown),
+// and a short reply (plain text), as the bench's ten years hold them.
+func BenchmarkHeadline(b *testing.B) {
+	para := "Frontex monitors the bilateral victim protection under effective money laundering. " +
+		"At the same time, Member States facilitates the regular trafficking in human beings alongside violent platform. " +
+		"The working party facilitates the judicial asset recovery beyond *structured* online propaganda.[^1]\n\n"
+	note := "## 1. Thematic scope\n\n" + strings.Repeat(para, 3) + "In line with the conclusions, Europol extends the technical working arrangement.\n\n" +
+		"- Which **arrangement** do you prefer?\n- Which items?\n\n" + strings.Repeat(para, 20) + "Europol again, at the end."
+	reply := "Spain prefers a gradual approach. Europol relies on the regional action plan beyond judicial smuggling route. " +
+		"Delegations reinforces the organised roadmap within high-risk operational action plan. Europol frames the sustainable criminal network."
+	terms := []string{"europol"}
+	b.SetBytes(int64(len(note) + len(reply)))
+	for b.Loop() {
+		headline(note, terms, true)
+		headline(reply, terms, false)
+	}
+}
