@@ -16,7 +16,7 @@ build:
 # exec: the shell gives way to the portal, so Ctrl-C reaches it directly and
 # it can shut down (and stop the private database) cleanly.
 run: build
-	exec $(PORTAL) serve $(ARGS)
+	exec $(PORTAL) serve
 
 # CI checks separately that generated templ code is current (.ci/run).
 test: build

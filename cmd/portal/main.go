@@ -56,12 +56,22 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		return errors.New(usage)
 	}
 	switch args[0] {
-	case "serve":
+	case "serve", "demo":
+		// Neither takes arguments: a mistyped flag must not start the
+		// portal (or load the demo) as if it had been understood.
+		if len(args) > 1 {
+			if isHelp(args[1]) {
+				fmt.Fprintln(stdout, usage)
+				return nil
+			}
+			return fmt.Errorf("portal %s takes no arguments (configuration comes from the environment; see README.md), not %q", args[0], args[1])
+		}
+		if args[0] == "demo" {
+			return demoCmd(ctx, cfg, stdout)
+		}
 		return serve(ctx, cfg)
 	case "migrate":
 		return migrateCmd(ctx, cfg, args[1:], stdout)
-	case "demo":
-		return demoCmd(ctx, cfg, stdout)
 	case "user":
 		return userCmd(ctx, cfg, args[1:], stdin, stdout)
 	case "bench-data":
@@ -76,6 +86,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 	}
 	return fmt.Errorf("unknown command %q\n\n%s", args[0], usage)
 }
+
+func isHelp(arg string) bool { return arg == "help" || arg == "-h" || arg == "--help" || arg == "-help" }
 
 func newLogger(cfg config, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}

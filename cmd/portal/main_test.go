@@ -95,6 +95,16 @@ func TestCommands(t *testing.T) {
 	if _, err := do("", "bogus"); err == nil || !strings.Contains(err.Error(), "unknown command") {
 		t.Fatalf("unknown command: %v", err)
 	}
+	// serve and demo take no arguments: a mistyped one is refused before
+	// anything starts, and asking for help gets it.
+	for _, cmd := range []string{"serve", "demo"} {
+		if _, err := do("", cmd, "--addr", ":9000"); err == nil || !strings.Contains(err.Error(), "takes no arguments") {
+			t.Errorf("%s with an argument: %v", cmd, err)
+		}
+		if out, err := do("", cmd, "--help"); err != nil || !strings.Contains(out, "usage: portal COMMAND") {
+			t.Errorf("%s --help: %q %v", cmd, out, err)
+		}
+	}
 }
 
 // latestMigration is the number of the newest migration the binary carries.
