@@ -25,15 +25,23 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// logRequests logs each request with its status, size and duration.
+// logRequests logs each request with its status, size and duration. The
+// probes (/healthz, which a load balancer or an orchestrator asks every few
+// seconds, and /ping) are logged only when they fail: a line for each
+// success would drown the log, and /ping is make bench's ceiling, the
+// cheapest request through this router, which pages are compared with.
 func (s *server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		probe := r.URL.Path == "/healthz" || r.URL.Path == "/ping"
 		defer func() {
 			status := ww.Status()
 			if status == 0 {
 				status = http.StatusOK
+			}
+			if probe && status < http.StatusBadRequest {
+				return
 			}
 			s.log.InfoContext(r.Context(), "request",
 				"method", r.Method,

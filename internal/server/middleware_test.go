@@ -41,6 +41,25 @@ func TestPanicRecovery(t *testing.T) {
 	}
 }
 
+// TestProbesAreLoggedWhenTheyFail: every request is logged but the probes'
+// successes; a failed probe is logged like any request.
+func TestProbesAreLoggedWhenTheyFail(t *testing.T) {
+	var logs bytes.Buffer
+	s := &server{log: slog.New(slog.NewTextHandler(&logs, nil))}
+	status := http.StatusOK
+	h := s.logRequests(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(status) }))
+	for _, path := range []string{"/ping", "/healthz", "/documents"} {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, path, nil))
+	}
+	status = http.StatusServiceUnavailable
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/healthz", nil))
+	log := logs.String()
+	if n := strings.Count(log, "\n"); n != 2 || !strings.Contains(log, "path=/documents status=200") ||
+		!strings.Contains(log, "path=/healthz status=503") {
+		t.Errorf("want the page and the failed probe logged, %d lines:\n%s", n, log)
+	}
+}
+
 func TestLogPathHidesSecrets(t *testing.T) {
 	for in, want := range map[string]string{
 		"/calendar/abcDEF123.ics": "/calendar/[secret]",
