@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -192,6 +193,30 @@ func runSelf(ctx context.Context, stdout io.Writer, args ...string) error {
 	return cmd.Run()
 }
 
+// notInfo writes to w the log lines that are not at level info (text or
+// JSON format): the bench's portal logs each request.
+type notInfo struct {
+	w       io.Writer
+	partial []byte // a line not yet ended
+}
+
+func (f *notInfo) Write(p []byte) (int, error) {
+	f.partial = append(f.partial, p...)
+	for {
+		i := bytes.IndexByte(f.partial, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		line := f.partial[:i+1]
+		if !bytes.Contains(line, []byte(" level=INFO ")) && !bytes.Contains(line, []byte(`"level":"INFO"`)) {
+			if _, err := f.w.Write(line); err != nil {
+				return len(p), err
+			}
+		}
+		f.partial = f.partial[i+1:]
+	}
+}
+
 // portalProcess is the portal under test, a child process.
 type portalProcess struct {
 	cmd    *exec.Cmd
@@ -222,9 +247,12 @@ func startPortal(ctx context.Context, dbURL string) (*portalProcess, error) {
 			env = append(env, kv)
 		}
 	}
-	cmd.Env = append(env, "DATABASE_URL="+dbURL, "PORTAL_ADDR="+addr, "PORTAL_DEMO=0", "PORTAL_LOG_LEVEL=warn")
+	// The portal logs every request, as it does in service (the default
+	// level, info): the cost of logging is part of serving a page. Only
+	// warnings and errors reach the terminal.
+	cmd.Env = append(env, "DATABASE_URL="+dbURL, "PORTAL_ADDR="+addr, "PORTAL_DEMO=0", "PORTAL_LOG_LEVEL=info")
 	cmd.Stdout = io.Discard // the banner
-	cmd.Stderr = os.Stderr  // warnings and errors
+	cmd.Stderr = &notInfo{w: os.Stderr}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("bench: start the portal: %w", err)

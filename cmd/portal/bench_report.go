@@ -187,7 +187,8 @@ func (r *benchReport) markdown(other *benchReport) string {
 	fmt.Fprintf(&b, "# Portal benchmark: %d-year dataset, %s\n\n", r.Years, r.Started.Format("2 January 2006 15:04 MST"))
 	fmt.Fprintf(&b, "- Dataset: %s, %s; vacuumed and analyzed at the start of the run.\n", r.Database, d.describe())
 	fmt.Fprintf(&b, "- Load: %d concurrent signed-in users per page (each its own session, signed in through the form), "+
-		"%s each after a %s warm-up; keep-alive connections; the load generator runs on the same machine.\n",
+		"%s each after a %s warm-up; keep-alive connections; the load generator runs on the same machine; "+
+		"the portal logs every request but the probes (/ping, /healthz), as in service.\n",
 		r.Users, r.Duration, r.Warmup)
 	fmt.Fprintf(&b, "- Machine: %d CPUs (%s), %s, PostgreSQL %s; load average %s at the start, %s at the end.\n",
 		r.Machine.CPUs, r.Machine.CPU, r.Machine.Go, r.Machine.PostgreSQL, r.Machine.LoadStart, r.Machine.LoadEnd)

@@ -110,3 +110,26 @@ func TestBenchReportGrowth(t *testing.T) {
 		}
 	}
 }
+
+// TestNotInfo: the bench's portal logs every request; only its warnings
+// and errors reach the terminal, whole, however the writes cut the lines.
+func TestNotInfo(t *testing.T) {
+	var out strings.Builder
+	f := &notInfo{w: &out}
+	log := `time=2026-11-23T04:00:00Z level=INFO msg=request path=/ status=200
+time=2026-11-23T04:00:01Z level=WARN msg="cross-origin request refused" path=/login
+{"time":"2026-11-23T04:00:02Z","level":"INFO","msg":"request"}
+{"time":"2026-11-23T04:00:03Z","level":"ERROR","msg":"database"}
+time=2026-11-23T04:00:04Z level=ERROR msg=unfinished`
+	for i := 0; i < len(log); i += 7 { // writes that cut lines anywhere
+		if _, err := f.Write([]byte(log[i:min(i+7, len(log))])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := `time=2026-11-23T04:00:01Z level=WARN msg="cross-origin request refused" path=/login
+{"time":"2026-11-23T04:00:03Z","level":"ERROR","msg":"database"}
+`
+	if out.String() != want {
+		t.Errorf("got %q, want %q", out.String(), want)
+	}
+}
