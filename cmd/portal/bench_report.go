@@ -277,8 +277,14 @@ func (r *benchReport) markdown(other *benchReport) string {
 		b.WriteString("|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
 		fmt.Fprintf(&b, "| %d | %d | %d | %d | %d | %d | %d | %d | %s |\n\n", s.Attempts, s.Accepted, s.Late, s.Conflicts, s.Lost,
 			s.AfterDeadline, s.ServerErrors, s.OtherErrors, verdict(s.Pass))
-		fmt.Fprintf(&b, "- Saves: p50 %s, p99 %s. The last save accepted was sent %s the deadline, the first refused as late %s it.\n",
-			fmtDuration(s.SaveP50), fmtDuration(s.SaveP99), relative(s.LastAck), relative(s.FirstLate))
+		lastAck, firstLate := "no save was accepted", "none was refused as late"
+		if s.Accepted > 0 {
+			lastAck = "the last save accepted was sent " + relative(s.LastAck) + " the deadline"
+		}
+		if s.Late > 0 {
+			firstLate = "the first refused as late " + relative(s.FirstLate) + " it"
+		}
+		fmt.Fprintf(&b, "- Saves: p50 %s, p99 %s; %s, %s.\n", fmtDuration(s.SaveP50), fmtDuration(s.SaveP99), lastAck, firstLate)
 		fmt.Fprintf(&b, "- Reply matrix during the storm: %d loads, p50 %s, p99 %s.\n", s.MatrixLoads, fmtDuration(s.MatrixP50), fmtDuration(s.MatrixP99))
 		fmt.Fprintf(&b, "- In the database after the close: %d revisions; every accepted save is there with its text (lost: %d); "+
 			"%d revisions were saved but their acknowledgement never reached the browser.\n", s.Revisions, s.Lost, s.Unacknowledged)

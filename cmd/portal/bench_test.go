@@ -133,3 +133,21 @@ time=2026-11-23T04:00:04Z level=ERROR msg=unfinished`
 		t.Errorf("got %q, want %q", out.String(), want)
 	}
 }
+
+// TestBenchReportStorm: the storm's line says when the last accepted and
+// the first late save were sent, and says so plainly when there was none.
+func TestBenchReportStorm(t *testing.T) {
+	r := &benchReport{Started: time.Date(2026, 11, 23, 4, 0, 0, 0, time.UTC), Options: benchOptions{users: 32, duration: time.Second},
+		Data: &benchData{Years: 10, AllIDs: []int64{1, 2}}, Database: "test", Trivial: pageResult{Key: "ping", Title: "Trivial", Path: "/ping", RPS: 20000, Pass: true},
+		Storm: &stormResult{Round: 7, Writers: 6, Accepted: 40, Late: 30, LastAck: -139 * time.Millisecond, FirstLate: -141 * time.Millisecond,
+			SaveP50: 108 * time.Millisecond, SaveP99: 178 * time.Millisecond, CloseStatus: 303, Pass: true}}
+	md := r.markdown(nil)
+	if want := "- Saves: p50 108 ms, p99 178 ms; the last save accepted was sent 139 ms before the deadline, the first refused as late 141 ms before it."; !strings.Contains(md, want) {
+		t.Errorf("report lacks %q:\n%s", want, md)
+	}
+	r.Storm.Accepted, r.Storm.LastAck, r.Storm.Pass = 0, 0, false
+	md = r.markdown(nil)
+	if want := "; no save was accepted, the first refused as late 141 ms before it."; !strings.Contains(md, want) {
+		t.Errorf("report lacks %q:\n%s", want, md)
+	}
+}
