@@ -34,8 +34,9 @@ type DocumentList struct {
 }
 
 // documentRow is a documents row. Lists read documentListColumns (without
-// body_md) through scanDocumentListRow; a single document and search hits,
-// with more columns, are collected by name.
+// body_md) through scanDocumentListRow, and search hits the same columns
+// and their own after them (listDestinations); a single document, with its
+// body, is collected by name.
 type documentRow struct {
 	ID                 int64      `db:"id"`
 	Series             string     `db:"series"`
