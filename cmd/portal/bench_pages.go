@@ -411,7 +411,7 @@ func benchPages(ctx context.Context, st *store.Store, d *benchData) ([]benchPage
 			return err
 		},
 		step: func(ctx context.Context, w *loadgen.Worker) error {
-			_, _, err := saver.save(ctx, w, w.State.(*saveState))
+			_, _, _, err := saver.save(ctx, w, w.State.(*saveState))
 			return err
 		},
 	})
@@ -489,8 +489,10 @@ const (
 )
 
 // save saves the worker's next question (retrying up to three times on
-// conflicts) and counts the outcomes: accepted, conflict, late.
-func (p *positionSaver) save(ctx context.Context, w *loadgen.Worker, s *saveState) (saveOutcome, *savedReply, error) {
+// conflicts) and counts the outcomes: accepted, conflict, late. sent is
+// when the request that met the outcome was sent: after a conflict, the
+// retry's, not the first attempt's.
+func (p *positionSaver) save(ctx context.Context, w *loadgen.Worker, s *saveState) (outcome saveOutcome, saved *savedReply, sent time.Time, err error) {
 	q := p.questions[s.next%len(p.questions)]
 	s.next++
 	path := "/rounds/" + strconv.FormatInt(p.round, 10) + "/questions/" + strconv.FormatInt(q.ID, 10)
@@ -501,36 +503,37 @@ func (p *positionSaver) save(ctx context.Context, w *loadgen.Worker, s *saveStat
 		if len(q.Options) > 0 {
 			form.Set("option", strconv.FormatInt(q.Options[s.seq%len(q.Options)].ID, 10))
 		}
+		sent = time.Now()
 		resp, err := w.PostForm(ctx, path, form)
 		if err != nil {
-			return saveOther, nil, err
+			return saveOther, nil, sent, err
 		}
 		switch {
 		case resp.Status == http.StatusSeeOther:
 			s.rev[q.ID]++
 			w.Count("accepted")
-			return saveAccepted, &savedReply{Delegation: s.delegation, Question: q.ID, Revision: s.rev[q.ID], Body: body}, nil
+			return saveAccepted, &savedReply{Delegation: s.delegation, Question: q.ID, Revision: s.rev[q.ID], Body: body}, sent, nil
 		case resp.Status == http.StatusConflict && bytes.Contains(resp.Body, conflictMark):
 			m := baseField.FindSubmatch(resp.Body)
 			if m == nil {
-				return saveOther, nil, errors.New("conflict page without the reply form")
+				return saveOther, nil, sent, errors.New("conflict page without the reply form")
 			}
 			s.rev[q.ID], _ = strconv.Atoi(string(m[1]))
 			w.Count("conflict")
 			continue
 		case resp.Status == http.StatusConflict && (bytes.Contains(resp.Body, []byte("deadline")) || bytes.Contains(resp.Body, []byte("closed"))):
 			w.Count("late")
-			return saveLate, nil, nil
+			return saveLate, nil, sent, nil
 		case resp.Status == http.StatusConflict:
-			return saveOther, nil, errors.New("409 that is neither a conflict nor the deadline")
+			return saveOther, nil, sent, errors.New("409 that is neither a conflict nor the deadline")
 		case resp.Status >= 400:
-			return saveOther, nil, nil // counted as an error by the load generator
+			return saveOther, nil, sent, nil // counted as an error by the load generator
 		default:
-			return saveOther, nil, fmt.Errorf("save: status %d, want 303", resp.Status)
+			return saveOther, nil, sent, fmt.Errorf("save: status %d, want 303", resp.Status)
 		}
 	}
 	w.Count("conflict, gave up")
-	return saveOther, nil, nil
+	return saveOther, nil, sent, nil
 }
 
 // ---------------------------------------------------------------- running

@@ -86,19 +86,18 @@ func runStorm(ctx context.Context, st *store.Store, base string, d *benchData, o
 			return w.Login(ctx, u.Email, o.password)
 		},
 		Step: func(ctx context.Context, w *loadgen.Worker) error {
-			start := time.Now()
-			outcome, saved, err := saver.save(ctx, w, w.State.(*saveState))
+			outcome, saved, sent, err := saver.save(ctx, w, w.State.(*saveState))
 			mu.Lock()
 			defer mu.Unlock()
 			switch outcome {
 			case saveAccepted:
 				acked = append(acked, *saved)
-				if start.After(lastAck) {
-					lastAck = start
+				if sent.After(lastAck) {
+					lastAck = sent
 				}
 			case saveLate:
-				if firstLate.IsZero() || start.Before(firstLate) {
-					firstLate = start
+				if firstLate.IsZero() || sent.Before(firstLate) {
+					firstLate = sent
 				}
 			}
 			return err
