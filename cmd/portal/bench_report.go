@@ -284,7 +284,8 @@ func (r *benchReport) markdown(other *benchReport) string {
 		if s.Late > 0 {
 			firstLate = "the first refused as late " + relative(s.FirstLate) + " it"
 		}
-		fmt.Fprintf(&b, "- Saves: p50 %s, p99 %s; %s, %s.\n", fmtDuration(s.SaveP50), fmtDuration(s.SaveP99), lastAck, firstLate)
+		fmt.Fprintf(&b, "- Saves: p50 %s, p99 %s; a save counts, and is dated, when the portal receives it: %s, %s.\n",
+			fmtDuration(s.SaveP50), fmtDuration(s.SaveP99), lastAck, firstLate)
 		fmt.Fprintf(&b, "- Reply matrix during the storm: %d loads, p50 %s, p99 %s.\n", s.MatrixLoads, fmtDuration(s.MatrixP50), fmtDuration(s.MatrixP99))
 		fmt.Fprintf(&b, "- In the database after the close: %d revisions; every accepted save is there with its text (lost: %d); "+
 			"%d revisions were saved but their acknowledgement never reached the browser.\n", s.Revisions, s.Lost, s.Unacknowledged)

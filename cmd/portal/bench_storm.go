@@ -20,7 +20,10 @@ import (
 // while two Presidency officers reload the reply matrix; then the round is
 // closed. Every save the portal acknowledged must be in the database (none
 // lost), none may be dated after the deadline, and no request may fail
-// with a server error.
+// with a server error. A save counts when the portal received it
+// (migration 000011): the report says when the last save accepted and the
+// first refused were sent, which should straddle the deadline by no more
+// than a request's way into the portal.
 
 // benchStormTitle begins the title of each storm's round.
 const benchStormTitle = "Benchmark: deadline storm"

@@ -139,15 +139,16 @@ time=2026-11-23T04:00:04Z level=ERROR msg=unfinished`
 func TestBenchReportStorm(t *testing.T) {
 	r := &benchReport{Started: time.Date(2026, 11, 23, 4, 0, 0, 0, time.UTC), Options: benchOptions{users: 32, duration: time.Second},
 		Data: &benchData{Years: 10, AllIDs: []int64{1, 2}}, Database: "test", Trivial: pageResult{Key: "ping", Title: "Trivial", Path: "/ping", RPS: 20000, Pass: true},
-		Storm: &stormResult{Round: 7, Writers: 6, Accepted: 40, Late: 30, LastAck: -139 * time.Millisecond, FirstLate: -141 * time.Millisecond,
+		Storm: &stormResult{Round: 7, Writers: 6, Accepted: 40, Late: 30, LastAck: -2 * time.Millisecond, FirstLate: 5 * time.Millisecond,
 			SaveP50: 108 * time.Millisecond, SaveP99: 178 * time.Millisecond, CloseStatus: 303, Pass: true}}
 	md := r.markdown(nil)
-	if want := "- Saves: p50 108 ms, p99 178 ms; the last save accepted was sent 139 ms before the deadline, the first refused as late 141 ms before it."; !strings.Contains(md, want) {
+	if want := "- Saves: p50 108 ms, p99 178 ms; a save counts, and is dated, when the portal receives it: " +
+		"the last save accepted was sent 2 ms before the deadline, the first refused as late 5 ms after it."; !strings.Contains(md, want) {
 		t.Errorf("report lacks %q:\n%s", want, md)
 	}
 	r.Storm.Accepted, r.Storm.LastAck, r.Storm.Pass = 0, 0, false
 	md = r.markdown(nil)
-	if want := "; no save was accepted, the first refused as late 141 ms before it."; !strings.Contains(md, want) {
+	if want := ": no save was accepted, the first refused as late 5 ms after it."; !strings.Contains(md, want) {
 		t.Errorf("report lacks %q:\n%s", want, md)
 	}
 }

@@ -183,9 +183,9 @@ func (g *gen) write(ctx context.Context, tx pgx.Tx) ([]TableCount, error) {
 		return nil, err
 	}
 
-	// The deadline trigger refuses, at commit, a revision saved after its
-	// round's deadline by the clock of the commit: it would refuse every
-	// reply of the past. It is disabled for the load, inside this
+	// The deadline trigger refuses, at commit, a revision stamped more than
+	// a minute before (migration 000011): it would refuse every reply of
+	// the past. It is disabled for the load, inside this
 	// transaction, and enabled again before the commit. ALTER TABLE is
 	// transactional, so no other session ever sees it disabled (it waits on
 	// the table's lock), and if the load fails the rollback restores it.

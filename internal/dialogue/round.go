@@ -115,8 +115,9 @@ func (r Round) DeadlineFor(extension *time.Time) time.Time {
 }
 
 // CheckWritable says whether a delegation (with its extension, if any) may
-// save or submit a reply at now. The database re-checks the same rule at
-// commit time, so a request racing the deadline cannot slip through.
+// save or submit a reply received at now. The database re-checks the same
+// rule at commit time, against the same instant, and refuses a save into a
+// round closed meanwhile.
 func (r Round) CheckWritable(now time.Time, extension *time.Time) error {
 	if r.ClosedAt != nil {
 		return Errorf(KindDeadline, "This round is closed: replies can no longer be changed.")

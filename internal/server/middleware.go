@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -23,6 +24,20 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// arrivalKey holds, in a request's context, when the portal received it.
+type arrivalKey struct{}
+
+// receivedAt is when the portal received the request (logRequests, the
+// first middleware that reads the clock, notes it): the instant a reply's
+// deadline applies to, before the request waits for the processor, a
+// database connection or the session.
+func receivedAt(r *http.Request) time.Time {
+	if t, ok := r.Context().Value(arrivalKey{}).(time.Time); ok {
+		return t
+	}
+	return time.Now()
 }
 
 // logRequests logs each request with its status, size and duration. The
@@ -51,7 +66,7 @@ func (s *server) logRequests(next http.Handler) http.Handler {
 				"bytes", ww.BytesWritten(),
 			)
 		}()
-		next.ServeHTTP(ww, r)
+		next.ServeHTTP(ww, r.WithContext(context.WithValue(r.Context(), arrivalKey{}, start)))
 	})
 }
 

@@ -48,7 +48,8 @@ func (s *server) saveReply(w http.ResponseWriter, r *http.Request) error {
 	var p store.SavedPosition
 	if err == nil {
 		p, err = s.st.SavePosition(r.Context(), actorOf(r), store.PositionSave{RoundID: roundID, QuestionID: qid,
-			DelegationID: u.DelegationID, BaseRevision: form.Base, Status: status, OptionID: optionID, Body: form.Body})
+			DelegationID: u.DelegationID, BaseRevision: form.Base, Status: status, OptionID: optionID, Body: form.Body,
+			ReceivedAt: receivedAt(r)})
 	}
 	if err == nil {
 		msg := fmt.Sprintf("Question %d: your delegation's reply was %s (revision %d).", p.QuestionPosition, positionSavedLabels[p.Status], p.Revision)
@@ -178,7 +179,8 @@ func (s *server) recordProxy(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	p, err := s.st.SavePosition(r.Context(), actorOf(r), store.PositionSave{RoundID: sc.round.ID, QuestionID: q.ID, DelegationID: did,
-		BaseRevision: base, Status: dialogue.PositionStatus(form.Status), OptionID: optionID, Body: form.Body, ProxySource: form.Source})
+		BaseRevision: base, Status: dialogue.PositionStatus(form.Status), OptionID: optionID, Body: form.Body, ProxySource: form.Source,
+		ReceivedAt: receivedAt(r)})
 	var ce *dialogue.ConflictError
 	var de *dialogue.Error
 	switch {

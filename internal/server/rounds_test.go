@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/dialogue-secretariat/portal/internal/dialogue"
 	"github.com/dialogue-secretariat/portal/internal/store"
 )
@@ -335,6 +337,60 @@ func TestDeadlineAndExtension(t *testing.T) {
 	f.reply(t, f.be, f.text, 0, "submitted", "", "Our reply within the extension", http.StatusSeeOther)
 	page(t, f.be, f.path(""), http.StatusOK).mustContain(t, "BE round page", "Your deadline", "extension granted to your delegation", "Translation pending")
 	f.reply(t, f.fr, f.text, 0, "submitted", "", "French late reply", http.StatusConflict)
+}
+
+// TestAReplySentBeforeTheDeadlineCounts: a reply counts when the portal
+// received it, not when the database got round to it. Here every
+// connection of the portal's pool is taken (as a deadline rush keeps them
+// busy) while a delegate's save, sent a second before the deadline, waits
+// for one, its session not yet read; the deadline passes; the connections
+// come back: the reply is recorded, dated when it was sent.
+func TestAReplySentBeforeTheDeadlineCounts(t *testing.T) {
+	f := newRoundsFixture(t, time.Now().Add(time.Hour))
+	ctx := context.Background()
+	deadline := time.Now().Add(time.Second)
+	if _, err := f.st.Pool().Exec(ctx, `UPDATE rounds SET deadline = $1 WHERE id = $2`, deadline, f.round); err != nil {
+		t.Fatal(err)
+	}
+	pool := f.st.Pool()
+	var held []*pgxpool.Conn
+	for range pool.Stat().MaxConns() {
+		c, err := pool.Acquire(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, c)
+	}
+	release := func() {
+		for _, c := range held {
+			c.Release()
+		}
+		held = nil
+	}
+	defer release()
+	sent := time.Now()
+	done := make(chan response, 1)
+	go func() {
+		done <- post(t, f.be, f.qpath(f.text), url.Values{"base": {"0"}, "status": {"submitted"}, "body": {"Sent in time"}})
+	}()
+	time.Sleep(time.Until(deadline.Add(300 * time.Millisecond)))
+	select {
+	case r := <-done:
+		t.Fatalf("the save did not wait for a connection: %d\n%s", r.status, r.body)
+	default:
+	}
+	release()
+	if r := <-done; r.status != http.StatusSeeOther {
+		t.Fatalf("a reply sent before the deadline, saved after it: status %d, want 303\n%s", r.status, r.body)
+	}
+	ps, err := f.st.RoundPositions(ctx, f.round, f.del["BE"])
+	if err != nil || len(ps) != 1 {
+		t.Fatalf("replies %+v, %v", ps, err)
+	}
+	if at := ps[0].UpdatedAt; at.Before(sent.Truncate(time.Microsecond)) || !at.Before(deadline) {
+		t.Errorf("the reply is dated %s, want when it was sent (%s), before the deadline (%s)",
+			at.Format(time.StampMicro), sent.Format(time.StampMicro), deadline.Format(time.StampMicro))
+	}
 }
 
 // TestProxyReply: the secretariat records a reply received by e-mail; it

@@ -27,6 +27,13 @@ type PositionSave struct {
 	// ProxySource is set when the secretariat records a reply received
 	// outside the portal on the delegation's behalf.
 	ProxySource string
+	// ReceivedAt is when the portal received the save (zero: when
+	// SavePosition is called). The deadline applies to it, as a postmark,
+	// and the revision is dated by it: under a deadline rush, whether a
+	// reply counts must not depend on how long it waited for the
+	// processor or a connection. The database refuses a stamp more than a
+	// minute old at commit (migration 000011).
+	ReceivedAt time.Time
 }
 
 // SavedPosition is a reply as saved, with the number of its question in
@@ -37,11 +44,15 @@ type SavedPosition struct {
 }
 
 // SavePosition stores a new revision of a delegation's reply. Every save is
-// a new revision (who, when); nothing is overwritten. The rules are checked
-// twice: here, for a clear message, and by the database at commit, so that a
-// save racing the deadline or the closing of the round cannot slip through.
+// a new revision (who, when: p.ReceivedAt); nothing is overwritten. The
+// rules are checked twice: here, for a clear message, and by the database
+// at commit, so that a save racing the closing of the round cannot slip
+// through.
 func (s *Store) SavePosition(ctx context.Context, actor dialogue.Actor, p PositionSave) (SavedPosition, error) {
 	p.Body = strings.TrimSpace(p.Body)
+	if p.ReceivedAt.IsZero() {
+		p.ReceivedAt = time.Now()
+	}
 	var out SavedPosition
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		// FOR SHARE on the round: closing it (an UPDATE) waits for saves in
@@ -67,7 +78,7 @@ func (s *Store) SavePosition(ctx context.Context, actor dialogue.Actor, p Positi
 		if err != nil {
 			return err
 		}
-		now, late := time.Now(), false
+		late := false
 		if p.ProxySource != "" {
 			if _, ok := dialogue.ProxySources[p.ProxySource]; !ok {
 				return dialogue.FieldError("source", "Choose how the reply was received.")
@@ -75,8 +86,8 @@ func (s *Store) SavePosition(ctx context.Context, actor dialogue.Actor, p Positi
 			if round.ClosedAt != nil {
 				return dialogue.Errorf(dialogue.KindDeadline, "This round is closed: replies can no longer be recorded.")
 			}
-			late = !now.Before(round.DeadlineFor(extension))
-		} else if err := round.CheckWritable(now, extension); err != nil {
+			late = !p.ReceivedAt.Before(round.DeadlineFor(extension))
+		} else if err := round.CheckWritable(p.ReceivedAt, extension); err != nil {
 			return err
 		}
 		if err := validatePosition(kind, optionOK, &p); err != nil {
@@ -97,19 +108,19 @@ func (s *Store) SavePosition(ctx context.Context, actor dialogue.Actor, p Positi
 		}
 		if p.BaseRevision == 0 {
 			err = tx.QueryRow(ctx, `
-				INSERT INTO positions (round_id, question_id, delegation_id, revision, status, option_id, body, late, proxy_source, author_id)
-				VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $9)
+				INSERT INTO positions (round_id, question_id, delegation_id, revision, status, option_id, body, late, proxy_source, author_id, updated_at)
+				VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $9, $10)
 				ON CONFLICT (round_id, question_id, delegation_id) DO NOTHING
 				RETURNING id, revision, updated_at`,
-				p.RoundID, p.QuestionID, p.DelegationID, p.Status, optionID, p.Body, late, proxy, author).
+				p.RoundID, p.QuestionID, p.DelegationID, p.Status, optionID, p.Body, late, proxy, author, p.ReceivedAt).
 				Scan(&out.ID, &out.Revision, &out.UpdatedAt)
 		} else {
 			err = tx.QueryRow(ctx, `
 				UPDATE positions SET revision = revision + 1, status = $5, option_id = $6, body = $7,
-				       late = $8, proxy_source = $9, author_id = $10, demo = false, updated_at = now()
+				       late = $8, proxy_source = $9, author_id = $10, demo = false, updated_at = $11
 				WHERE round_id = $1 AND question_id = $2 AND delegation_id = $3 AND revision = $4
 				RETURNING id, revision, updated_at`,
-				p.RoundID, p.QuestionID, p.DelegationID, p.BaseRevision, p.Status, optionID, p.Body, late, proxy, author).
+				p.RoundID, p.QuestionID, p.DelegationID, p.BaseRevision, p.Status, optionID, p.Body, late, proxy, author, p.ReceivedAt).
 				Scan(&out.ID, &out.Revision, &out.UpdatedAt)
 		}
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -134,9 +145,9 @@ func (s *Store) SavePosition(ctx context.Context, actor dialogue.Actor, p Positi
 		// busiest write of a deadline.
 		var b pgx.Batch
 		b.Queue(`
-			INSERT INTO position_revisions (position_id, revision, status, option_id, body, late, author_id, proxy_source)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			out.ID, out.Revision, p.Status, optionID, p.Body, late, author, proxy)
+			INSERT INTO position_revisions (position_id, revision, status, option_id, body, late, author_id, proxy_source, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			out.ID, out.Revision, p.Status, optionID, p.Body, late, author, proxy, p.ReceivedAt)
 		if err := queueAudit(&b, actor, auditEntry{Action: action, ObjectType: "position", ObjectID: out.ID,
 			Detail: map[string]any{"round": p.RoundID, "question": p.QuestionID, "delegation": p.DelegationID,
 				"revision": out.Revision, "status": p.Status, "late": late}}); err != nil {
@@ -189,7 +200,9 @@ func deadlineError(err error) error {
 	}
 	switch pe.Hint {
 	case "deadline_passed":
-		return dialogue.Errorf(dialogue.KindDeadline, "The deadline passed while your reply was being saved: it was not recorded. Ask the Presidency for an extension.")
+		return dialogue.Errorf(dialogue.KindDeadline, "The deadline passed before your reply reached the portal: it was not recorded. Ask the Presidency for an extension.")
+	case "receipt_stale":
+		return dialogue.Errorf(dialogue.KindDeadline, "Saving your reply took over a minute, so it was not recorded: save it again (after the deadline, ask the Presidency for an extension).")
 	case "round_closed":
 		return dialogue.Errorf(dialogue.KindDeadline, "This round was closed while your reply was being saved: it was not recorded.")
 	case "round_not_open":
