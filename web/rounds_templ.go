@@ -2555,7 +2555,7 @@ func positionForm(q RoundQuestionView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 229, "</textarea></div><div class=\"actions\"><button type=\"submit\" name=\"status\" value=\"draft\" class=\"button-secondary\">Save draft</button> <button type=\"submit\" name=\"status\" value=\"submitted\">Submit</button> <button type=\"submit\" name=\"status\" value=\"no_position\" class=\"button-secondary\">No position yet</button> <button type=\"submit\" name=\"status\" value=\"scrutiny_reservation\" class=\"button-secondary\">Scrutiny reservation</button></div><p class=\"hint\">Every save is kept as a new revision with who and when; a draft is seen only by your delegation and the Presidency. Any delegate of your delegation may revise the reply until the deadline.</p></form>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 229, "</textarea></div><div class=\"actions\"><button type=\"submit\" name=\"status\" value=\"draft\" class=\"button-secondary\">Save draft</button> <button type=\"submit\" name=\"status\" value=\"submitted\">Submit</button> <button type=\"submit\" name=\"status\" value=\"no_position\" class=\"button-secondary\">No position yet</button> <button type=\"submit\" name=\"status\" value=\"scrutiny_reservation\" class=\"button-secondary\">Scrutiny reservation</button></div><p class=\"hint\">Every save is kept as a new revision with who and when; a draft is seen only by your delegation and the Presidency. Any delegate of your delegation may revise the reply until the deadline: a save counts from the moment the portal receives it.</p></form>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
