@@ -59,11 +59,14 @@ type DocumentRow struct {
 // DocumentsForm is the register's filter form as the user typed it, with a
 // message per invalid field.
 type DocumentsForm struct {
-	Series  string
-	Year    string
-	Marking string
-	Code    string
-	Errors  dialogue.FieldErrors
+	Series   string
+	Year     string
+	Marking  string
+	Code     string
+	Dialogue string // a dialogue's code
+	Errors   dialogue.FieldErrors
+	// DialogueOptions are the dialogues to choose from, "any" first.
+	DialogueOptions []Option
 }
 
 // DocumentsView is the register page.
@@ -184,9 +187,11 @@ type DialogueView struct {
 	Initiatives   []InitiativeView
 	Coverage      dialogue.Coverage // initial priorities × partners
 	Future        dialogue.Coverage // possible future priorities × partners
-	Documents     []DocumentRow
+	Documents     []DocumentRow     // the latest
+	DocumentsHref string            // the register, filtered by the dialogue
 	Upcoming      []MeetingView
-	Past          []MeetingView
+	Past          []MeetingView    // the past twelve months
+	MeetingsHref  string           // the meetings list, filtered by the dialogue
 	Cadence       []CadenceRow     // the cadence rules of 5559/26 and whether they hold
 	Actions       []ActionPointRow // open action points, until done
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -15,8 +16,16 @@ var scopeLabels = map[string]string{
 	"all":    "all partners from the start",
 }
 
+// dialogueDocuments is how many of a dialogue's latest documents its page
+// lists; the register, filtered by the dialogue, has them all.
+const dialogueDocuments = 10
+
 // dialogue shows one dialogue: partners, priorities, initiatives, the
-// priority × partner coverage matrix, documents and meetings.
+// priority × partner coverage matrix, its latest documents, its meetings
+// (upcoming, and the past twelve months, as the meetings list) and the
+// cadence since its launch. Nothing on it grows with the years but the
+// cadence table, a row a year: after a decade it listed a decade of
+// documents and meetings, half a megabyte.
 func (s *server) dialogue(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	d, err := s.st.DialogueByCode(ctx, chi.URLParam(r, "code"))
@@ -41,15 +50,30 @@ func (s *server) dialogue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	docs, err := s.st.Documents(ctx, store.DocumentFilter{Viewer: viewerOf(currentUser(ctx)), DialogueID: d.ID, Status: dialogue.DocumentIssued})
+	viewer := viewerOf(currentUser(ctx))
+	docs, err := s.st.Documents(ctx, store.DocumentFilter{Viewer: viewer, DialogueID: d.ID, Status: dialogue.DocumentIssued,
+		Limit: dialogueDocuments})
 	if err != nil {
 		return err
 	}
 	now := s.now()
-	viewer := viewerOf(currentUser(ctx))
-	meetings, err := s.st.VisibleMeetings(ctx, viewer, store.MeetingFilter{DialogueID: d.ID, Now: now})
+	meetings, err := s.st.VisibleMeetings(ctx, viewer, store.MeetingFilter{DialogueID: d.ID, Now: now, From: now.AddDate(-1, 0, 0)})
 	if err != nil {
 		return err
+	}
+	// The cadence weighs the senior officials' and ministerial meetings of
+	// every year since the launch, and those alone.
+	var cadence []dialogue.Meeting
+	if d.LaunchYear != 0 {
+		all, err := s.st.CadenceMeetings(ctx, viewer, time.Date(d.LaunchYear, time.January, 1, 0, 0, 0, 0, dialogue.Brussels))
+		if err != nil {
+			return err
+		}
+		for _, m := range all {
+			if m.DialogueID == d.ID {
+				cadence = append(cadence, m)
+			}
+		}
 	}
 	points, err := s.st.ActionPoints(ctx, viewer, store.ActionPointFilter{DialogueID: d.ID, OpenOnly: true})
 	if err != nil {
@@ -60,6 +84,8 @@ func (s *server) dialogue(w http.ResponseWriter, r *http.Request) error {
 		Participation: participation(d, parts[d.ID], s.today()),
 		Scope:         scopeLabels[d.GeographicScope],
 		Documents:     documentRows(docs.Documents),
+		DocumentsHref: documentsQuery(store.DocumentFilter{DialogueCode: d.Code}, 1),
+		MeetingsHref:  meetingsHref(monthView, "", d.Code, ""),
 	}
 	for _, p := range priorities {
 		if p.Status == dialogue.PriorityPossibleFuture {
@@ -109,7 +135,7 @@ func (s *server) dialogue(w http.ResponseWriter, r *http.Request) error {
 	}
 
 	// Cadence and open action points, from what the viewer may see.
-	v.Cadence = cadenceRows(dialogue.CheckCadence(d, meetings, now))
+	v.Cadence = cadenceRows(dialogue.CheckCadence(d, cadence, now))
 	v.Actions = actionRows(points, now, true)
 	views, err := s.meetingViews(ctx, viewer, meetings, []dialogue.Dialogue{d})
 	if err != nil {

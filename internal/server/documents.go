@@ -30,7 +30,9 @@ func parseDocumentsQuery(q url.Values) (web.DocumentsForm, store.DocumentFilter,
 		Year:    strings.TrimSpace(q.Get("year")),
 		Marking: strings.TrimSpace(q.Get("marking")),
 		Code:    strings.TrimSpace(q.Get("code")),
-		Errors:  dialogue.FieldErrors{},
+		// Checked against the dialogues once they are read (documents).
+		Dialogue: strings.ToLower(strings.TrimSpace(q.Get("dialogue"))),
+		Errors:   dialogue.FieldErrors{},
 	}
 	f := store.DocumentFilter{Status: dialogue.DocumentIssued, Limit: documentsPerPage}
 	if form.Series != "" {
@@ -64,6 +66,7 @@ func parseDocumentsQuery(q url.Values) (web.DocumentsForm, store.DocumentFilter,
 			form.Errors.Add("code", "Enter a distribution code without its number, for example COSI or JAI.")
 		}
 	}
+	f.DialogueCode = form.Dialogue
 	page := 1
 	if p, err := strconv.Atoi(q.Get("page")); err == nil && p > 1 && p <= 100000 {
 		page = p
@@ -88,6 +91,9 @@ func documentsQuery(f store.DocumentFilter, page int) string {
 	if f.Code != "" {
 		q.Set("code", f.Code)
 	}
+	if f.DialogueCode != "" {
+		q.Set("dialogue", f.DialogueCode)
+	}
 	if page > 1 {
 		q.Set("page", strconv.Itoa(page))
 	}
@@ -98,15 +104,36 @@ func documentsQuery(f store.DocumentFilter, page int) string {
 }
 
 // documents is the register: issued documents, newest first, filtered.
+// The page and the dialogues of the filter's list are read in one round
+// trip; a dialogue code none has finds nothing and is then said to be wrong.
 func (s *server) documents(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
 	form, f, page := parseDocumentsQuery(r.URL.Query())
-	f.Viewer = viewerOf(currentUser(r.Context()))
+	f.Viewer = viewerOf(currentUser(ctx))
+	var (
+		list      store.DocumentList
+		dialogues []dialogue.Dialogue
+		err       error
+	)
+	if len(form.Errors) == 0 {
+		list, dialogues, err = s.st.Register(ctx, f)
+	} else {
+		dialogues, err = s.st.Dialogues(ctx)
+	}
+	if err != nil {
+		return err
+	}
+	form.DialogueOptions = []web.Option{{Value: "", Label: "Any dialogue"}}
+	known := form.Dialogue == ""
+	for _, d := range dialogues {
+		form.DialogueOptions = append(form.DialogueOptions, web.Option{Value: d.Code, Label: d.Name})
+		known = known || d.Code == form.Dialogue
+	}
+	if !known {
+		form.Errors.Add("dialogue", "Choose a dialogue from the list.")
+	}
 	v := web.DocumentsView{Form: form, Page: page}
 	if len(form.Errors) == 0 {
-		list, err := s.st.Documents(r.Context(), f)
-		if err != nil {
-			return err
-		}
 		v.Rows = documentRows(list.Documents)
 		if page > 1 {
 			v.PrevHref = documentsQuery(f, page-1)

@@ -33,7 +33,9 @@ func TestPagesWithDemoData(t *testing.T) {
 		{"/dialogues/med", []string{"EU–Mediterranean", "Partners and observers", "Thematic priorities",
 			"Initial priorities", "Possible future additions", "2026-2029", "Existing initiatives", "EuroMed Police",
 			"Coverage", "gap", "5559/26", "Meetings", "Palestine", dialogue.PalestineFootnote,
-			`<span class="visually-hidden">: Algeria</span>`}},
+			`<span class="visually-hidden">: Algeria</span>`,
+			`<a href="/documents?dialogue=med">All documents about this dialogue in the register</a>`,
+			`<a href="/meetings?dialogue=med&amp;view=month">Earlier meetings of this dialogue, month by month</a>`}},
 		{"/dialogues/clasi", []string{"CLASI", "6762/22"}},
 		{"/documents", []string{"5559/26", "9375/25", "6762/22", "LIMITE", "<caption>", `<label for="f-year">`}},
 		{"/documents/" + doc5559, []string{"5559/26", "(OR. en)", "LIMITE", "Brussels, <time", "12 February 2026",
@@ -138,6 +140,8 @@ func TestDocumentFilters(t *testing.T) {
 		{"code=med", []string{"5559/26"}, []string{">9375/25<", ">6762/22<"}},
 		{"code=COSI&marking=LIMITE&year=2025", []string{"9375/25"}, []string{">5559/26<", ">6762/22<"}},
 		{"series=WK", []string{"No documents match."}, []string{">5559/26<"}},
+		{"dialogue=med", []string{"5559/26", `<option value="med" selected>`}, []string{">9375/25<", ">6762/22<"}},
+		{"dialogue=CLASI&marking=none", []string{"6762/22", `<option value="clasi" selected>`}, []string{">5559/26<", ">9375/25<"}},
 	}
 	for _, c := range cases {
 		path := "/documents?" + c.query
@@ -172,6 +176,23 @@ func TestDocumentFilters(t *testing.T) {
 		t.Errorf("year field not described by its error")
 	}
 	r.mustContain(t, path, `<option value="LIMITE" selected>`)
+	r.mustNotContain(t, path, ">5559/26<")
+
+	// A dialogue that does not exist: said beside the list, the other
+	// filters kept, no results.
+	path = "/documents?dialogue=atlantis&year=2026"
+	r = get(t, h, path)
+	doc = checkHTML(t, path, r.body)
+	if e := byID(doc, "f-dialogue-error"); e == nil || !strings.Contains(textOf(e), "Choose a dialogue from the list") {
+		t.Errorf("no message beside the dialogue list")
+	}
+	if d := byID(doc, "f-dialogue"); d == nil || attr(d, "aria-invalid") != "true" {
+		t.Errorf("dialogue list not marked invalid: %v", d)
+	}
+	if y := byID(doc, "f-year"); y == nil || attr(y, "value") != "2026" {
+		t.Errorf("year not kept: %v", y)
+	}
+	r.mustContain(t, path, `<option value="med">`, `<option value="clasi">`)
 	r.mustNotContain(t, path, ">5559/26<")
 }
 

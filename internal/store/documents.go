@@ -17,14 +17,17 @@ type DocumentFilter struct {
 	// Viewer is who asks: only documents distributed to them are listed
 	// (the zero Viewer sees nothing).
 	Viewer     dialogue.Viewer
-	Series     dialogue.Series         // ST, WK or CM
-	Year       int                     // the reference's year, e.g. 2026
-	Marking    dialogue.Marking        // MarkingLimite or MarkingNone
-	Code       string                  // a distribution code, e.g. "COSI"
-	DialogueID int64                   // documents about one dialogue
-	Status     dialogue.DocumentStatus // e.g. only issued documents
-	Limit      int                     // 0: no limit
-	Offset     int
+	Series     dialogue.Series  // ST, WK or CM
+	Year       int              // the reference's year, e.g. 2026
+	Marking    dialogue.Marking // MarkingLimite or MarkingNone
+	Code       string           // a distribution code, e.g. "COSI"
+	DialogueID int64            // documents about one dialogue
+	// DialogueCode is a dialogue by its code ("med"), as the register's
+	// filter gives it: no document matches a code no dialogue has.
+	DialogueCode string
+	Status       dialogue.DocumentStatus // e.g. only issued documents
+	Limit        int                     // 0: no limit
+	Offset       int
 }
 
 // DocumentList is one page of the register.
@@ -147,6 +150,22 @@ func (s *Store) Documents(ctx context.Context, f DocumentFilter) (DocumentList, 
 	return list, nil
 }
 
+// Register reads a page of the register (Documents) and the dialogues its
+// filter offers, in one round trip.
+func (s *Store) Register(ctx context.Context, f DocumentFilter) (DocumentList, []dialogue.Dialogue, error) {
+	var (
+		list      DocumentList
+		dialogues []dialogue.Dialogue
+		b         pgx.Batch
+	)
+	queueStatement(&b, documentsStatement(f), &list)
+	queueStatement(&b, dialoguesStatement(), &dialogues)
+	if err := s.pool.SendBatch(ctx, &b).Close(); err != nil {
+		return DocumentList{}, nil, fmt.Errorf("store: register: %w", err)
+	}
+	return list, dialogues, nil
+}
+
 func documentsStatement(f DocumentFilter) statement[DocumentList] {
 	var (
 		where []string
@@ -173,6 +192,9 @@ func documentsStatement(f DocumentFilter) statement[DocumentList] {
 	}
 	if f.DialogueID != 0 {
 		where = append(where, "d.dialogue_id = "+arg(f.DialogueID, "bigint"))
+	}
+	if f.DialogueCode != "" {
+		where = append(where, "d.dialogue_id = (SELECT g.id FROM dialogues g WHERE g.code = "+arg(f.DialogueCode, "text")+")")
 	}
 	if f.Code != "" {
 		// Within a year, the code is looked up for each candidate, in the
