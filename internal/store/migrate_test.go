@@ -80,3 +80,45 @@ func countTables(t *testing.T, ctx context.Context, url string) int {
 	}
 	return n
 }
+
+// TestEveryForeignKeyHasAnIndex: each foreign key's columns lead some index
+// of its table (in any order), so that a lookup by the reference, and the
+// check when the referenced row is deleted, read an index rather than the
+// table.
+func TestEveryForeignKeyHasAnIndex(t *testing.T) {
+	ctx := context.Background()
+	_, url := dbtest.Store(t)
+	c, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	rows, err := c.Query(ctx, `
+		SELECT f.conrelid::regclass::text, f.conname
+		FROM pg_constraint f
+		WHERE f.contype = 'f' AND f.connamespace = 'public'::regnamespace
+		  AND NOT EXISTS (
+			SELECT 1 FROM pg_index i
+			WHERE i.indrelid = f.conrelid
+			  AND (SELECT array_agg(k ORDER BY k) FROM unnest((i.indkey::int2[])[0:cardinality(f.conkey) - 1]) k)
+			    = (SELECT array_agg(k ORDER BY k) FROM unnest(f.conkey) k))
+		ORDER BY 1, 2`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	missing, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (string, error) {
+		var table, name string
+		err := r.Scan(&table, &name)
+		return table + "." + name, err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range missing {
+		t.Errorf("foreign key without an index: %s", m)
+	}
+	var n int
+	if err := c.QueryRow(ctx, `SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace`).Scan(&n); err != nil || n < 30 {
+		t.Fatalf("%d foreign keys in the schema (%v): the check read nothing", n, err)
+	}
+}
