@@ -54,7 +54,13 @@ func TestDocumentFilters(t *testing.T) {
 		{"code without number", store.DocumentFilter{Code: "EUROPOL"}, []string{"5559/26"}},
 		{"code and marking", store.DocumentFilter{Code: "JAI", Marking: dialogue.MarkingLimite, Year: 2026}, []string{"15102/26", "5559/26"}},
 		{"unknown code", store.DocumentFilter{Code: "NOPE"}, []string{}},
+		// The code is written into the statement: what no code can be
+		// matches nothing (and is never SQL).
+		{"not a code", store.DocumentFilter{Code: "COSI' OR 'a' = 'a"}, []string{}},
+		{"code and year", store.DocumentFilter{Code: "cosi", Year: 2026}, []string{"15102/26", "5559/26"}},
 		{"dialogue", store.DocumentFilter{DialogueID: med.ID}, []string{"15102/26", "5559/26"}},
+		{"dialogue by code", store.DocumentFilter{DialogueCode: "med"}, []string{"15102/26", "5559/26"}},
+		{"unknown dialogue", store.DocumentFilter{DialogueCode: "atlantis"}, []string{}},
 		{"limit", store.DocumentFilter{Limit: 2}, []string{"15102/26", "5559/26"}},
 		{"offset", store.DocumentFilter{Limit: 2, Offset: 2}, []string{"9375/25", "6762/22"}},
 	}
