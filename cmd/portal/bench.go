@@ -136,6 +136,9 @@ func benchCmd(ctx context.Context, cfg config, args []string, stdout io.Writer) 
 	if err := store.MigrateUp(dbURL); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
+	if err := removeStormRounds(ctx, st); err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
 	// Every run starts from a vacuumed and analyzed database, as pgbench's
 	// do. Each run's saves and deadline storm leave some ten thousand dead
 	// versions of replies, which autovacuum clears only past a fifth of the
