@@ -185,7 +185,7 @@ func (r *benchReport) markdown(other *benchReport) string {
 	var b strings.Builder
 	d := r.Data
 	fmt.Fprintf(&b, "# Portal benchmark: %d-year dataset, %s\n\n", r.Years, r.Started.Format("2 January 2006 15:04 MST"))
-	fmt.Fprintf(&b, "- Dataset: %s, %s; vacuumed and analyzed at the start of the run.\n", r.Database, d.describe())
+	fmt.Fprintf(&b, "- Dataset: %s, %s; the rounds of earlier storms removed, vacuumed and analyzed at the start of the run.\n", r.Database, d.describe())
 	fmt.Fprintf(&b, "- Load: %d concurrent signed-in users per page (each its own session, signed in through the form), "+
 		"%s each after a %s warm-up; keep-alive connections; the load generator runs on the same machine; "+
 		"the portal logs every request but the probes (/ping, /healthz), as in service.\n",
