@@ -149,8 +149,10 @@ func (s *Store) SavePosition(ctx context.Context, actor dialogue.Actor, p Positi
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 			out.ID, out.Revision, p.Status, optionID, p.Body, late, author, proxy, p.ReceivedAt)
 		if err := queueAudit(&b, actor, auditEntry{Action: action, ObjectType: "position", ObjectID: out.ID,
+			// The entry is dated when it is written; the instant the deadline
+			// was applied to is the revision's, kept here too.
 			Detail: map[string]any{"round": p.RoundID, "question": p.QuestionID, "delegation": p.DelegationID,
-				"revision": out.Revision, "status": p.Status, "late": late}}); err != nil {
+				"revision": out.Revision, "status": p.Status, "late": late, "received": out.UpdatedAt}}); err != nil {
 			return err
 		}
 		return tx.SendBatch(ctx, &b).Close()

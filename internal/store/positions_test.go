@@ -217,6 +217,12 @@ func TestTheDeadlineAppliesToReceipt(t *testing.T) {
 		!created.Equal(p.UpdatedAt) {
 		t.Errorf("the revision is dated %s, want %s (%v)", created, p.UpdatedAt, err)
 	}
+	// The audit entry, dated when it was written, keeps the receipt.
+	var audited time.Time
+	if err := c.QueryRow(ctx, `SELECT (detail->>'received')::timestamptz FROM audit_log WHERE action = 'position.save' AND object_id = $1`, p.ID).
+		Scan(&audited); err != nil || !audited.Equal(p.UpdatedAt) {
+		t.Errorf("the audit entry says received %s, want %s (%v)", audited, p.UpdatedAt, err)
+	}
 
 	// Received at the deadline: late.
 	if _, err := save(p.Revision, f.deadline, f.text, "at the deadline"); dialogue.KindOf(err) != dialogue.KindDeadline {
