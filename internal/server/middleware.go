@@ -32,7 +32,9 @@ type arrivalKey struct{}
 // receivedAt is when the portal received the request (logRequests, the
 // first middleware that reads the clock, notes it): the instant a reply's
 // deadline applies to, before the request waits for the processor, a
-// database connection or the session.
+// database connection or the session. Its headers are in by then; its body
+// (a reply form) must follow within the server's read timeout (30 s),
+// well inside the minute the database allows a stamp (migration 000011).
 func receivedAt(r *http.Request) time.Time {
 	if t, ok := r.Context().Value(arrivalKey{}).(time.Time); ok {
 		return t
