@@ -126,10 +126,15 @@ func (ds dataset) statements(t *testing.T, h http.Handler, path string) (stateme
 }
 
 // TestQueryCountDoesNotGrowWithData: every page that matters takes the same
-// number of SQL statements on one year of activity and on ten, and is
-// about as long: a page that lists everything grows with the years (the
-// dialogue page listed a decade of documents and meetings, 534 KB against
-// 84 on one year).
+// number of SQL statements on one year of activity and on ten, and every
+// list is about as long: a page that lists everything grows with the years
+// (the dialogue page listed a decade of documents and meetings, 534 KB
+// against 84 on one year). A page about one round, document or meeting is
+// as long as that object (its questions, its replies, its text), and the
+// datasets' objects differ, more or less by the day the data is generated
+// for: on 20 April 2027, the round's pages were half as long again on ten
+// years as on one, with three more questions. Their length is not
+// compared; their statements are.
 func TestQueryCountDoesNotGrowWithData(t *testing.T) {
 	small, large := generated(t, 1), generated(t, 10)
 	type page struct {
@@ -137,27 +142,19 @@ func TestQueryCountDoesNotGrowWithData(t *testing.T) {
 		path func(dataset) string
 	}
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
-	pages := []page{
+	// The lists, and the pages about the dataset's round, document or
+	// meeting (their length is that object's).
+	lists := []page{
 		{"presidency", func(dataset) string { return "/" }},
 		{"delegate", func(dataset) string { return "/" }},
 		{"secretary", func(dataset) string { return "/" }},
 		{"delegate", func(dataset) string { return "/documents?marking=LIMITE&code=COSI" }},
-		{"delegate", func(d dataset) string { return "/documents/" + id(d.document) }},
 		{"delegate", func(dataset) string { return "/search?q=trafficking" }},
 		{"presidency", func(dataset) string { return "/search?q=trafficking" }},
 		{"presidency", func(dataset) string { return "/rounds" }},
 		{"delegate", func(dataset) string { return "/rounds" }},
-		{"presidency", func(d dataset) string { return "/rounds/" + id(d.round) }},
-		{"delegate", func(d dataset) string { return "/rounds/" + id(d.round) }},
-		{"presidency", func(d dataset) string { return "/rounds/" + id(d.round) + "/matrix" }},
-		{"presidency", func(d dataset) string { return "/rounds/" + id(d.round) + "/compilation" }},
-		{"delegate", func(d dataset) string { return "/rounds/" + id(d.round) + "/compilation" }},
-		{"presidency", func(d dataset) string { return "/rounds/" + id(d.round) + "/export.csv" }},
-		{"presidency", func(d dataset) string { return "/rounds/" + id(d.round) + "/export.json" }},
 		{"delegate", func(dataset) string { return "/meetings" }},
 		{"delegate", func(dataset) string { return "/meetings?view=month" }},
-		{"secretary", func(d dataset) string { return "/meetings/" + id(d.meeting) }},
-		{"delegate", func(d dataset) string { return "/meetings/" + id(d.meeting) }},
 		{"presidency", func(dataset) string { return "/dialogues/med" }},
 		{"delegate", func(dataset) string { return "/dialogues/med" }},
 		{"delegate", func(dataset) string { return "/documents?dialogue=med" }},
@@ -166,6 +163,18 @@ func TestQueryCountDoesNotGrowWithData(t *testing.T) {
 		{"secretary", func(dataset) string { return "/audit" }},
 		{"presidency", func(dataset) string { return "/drafts" }},
 		{"anonymous", func(d dataset) string { return "/calendar/" + d.token + ".ics" }},
+	}
+	objects := []page{
+		{"delegate", func(d dataset) string { return "/documents/" + id(d.document) }},
+		{"presidency", func(d dataset) string { return "/rounds/" + id(d.round) }},
+		{"delegate", func(d dataset) string { return "/rounds/" + id(d.round) }},
+		{"presidency", func(d dataset) string { return "/rounds/" + id(d.round) + "/matrix" }},
+		{"presidency", func(d dataset) string { return "/rounds/" + id(d.round) + "/compilation" }},
+		{"delegate", func(d dataset) string { return "/rounds/" + id(d.round) + "/compilation" }},
+		{"presidency", func(d dataset) string { return "/rounds/" + id(d.round) + "/export.csv" }},
+		{"presidency", func(d dataset) string { return "/rounds/" + id(d.round) + "/export.json" }},
+		{"secretary", func(d dataset) string { return "/meetings/" + id(d.meeting) }},
+		{"delegate", func(d dataset) string { return "/meetings/" + id(d.meeting) }},
 	}
 	handler := func(d dataset, who string) http.Handler {
 		switch who {
@@ -179,14 +188,15 @@ func TestQueryCountDoesNotGrowWithData(t *testing.T) {
 		return d.h
 	}
 	var report []string
-	for _, p := range pages {
+	for i, p := range append(lists, objects...) {
+		object := i >= len(lists)
 		a, aBytes := small.statements(t, handler(small, p.who), p.path(small))
 		b, bBytes := large.statements(t, handler(large, p.who), p.path(large))
 		report = append(report, fmt.Sprintf("%-10s %-40s %3d %3d %8d %8d", p.who, strings.SplitN(p.path(small), "?", 2)[0], a, b, aBytes, bBytes))
 		if a != b || a == 0 {
 			t.Errorf("%s as %s: %d statements on one year, %d on ten", p.path(small), p.who, a, b)
 		}
-		if float64(bBytes) > 1.5*float64(aBytes) {
+		if !object && float64(bBytes) > 1.5*float64(aBytes) {
 			t.Errorf("%s as %s: %d bytes on one year, %d on ten", p.path(small), p.who, aBytes, bBytes)
 		}
 	}
