@@ -22,11 +22,16 @@ type Account struct {
 }
 
 // Accounts are the demo users: one per role, the Presidency's user being of
-// the Presidency in office at load time. The .example domain is reserved, so
-// no real mailbox can be reached by mistake.
-func Accounts(presidencyCode, presidencyName string) []Account {
+// the Presidency in office at load time (presidencyName, "" when the demo's
+// list of Presidencies, which ends in 2030, names none). The .example domain
+// is reserved, so no real mailbox can be reached by mistake.
+func Accounts(presidencyName string) []Account {
+	presidency := "Demo Presidency officer"
+	if presidencyName != "" {
+		presidency += " (" + presidencyName + ")"
+	}
 	return []Account{
-		{Email: "presidency@demo.example", Name: "Demo Presidency officer (" + presidencyName + ")", Role: dialogue.RolePresidency},
+		{Email: "presidency@demo.example", Name: presidency, Role: dialogue.RolePresidency},
 		{Email: "secretariat@demo.example", Name: "Demo Secretariat officer", Role: dialogue.RoleSecretariat},
 		{Email: "manager.be@demo.example", Name: "Demo Belgian delegation manager", Role: dialogue.RoleDelegate, Delegation: "BE", Manager: true},
 		{Email: "delegate.be@demo.example", Name: "Demo Belgian delegate", Role: dialogue.RoleDelegate, Delegation: "BE"},
@@ -53,11 +58,13 @@ type UsersResult struct {
 // again with PORTAL_DEMO_PASSWORD set).
 func LoadUsers(ctx context.Context, st *store.Store, password string, now time.Time) (UsersResult, error) {
 	var res UsersResult
+	// Past the last Presidency on record, the demo still opens: its
+	// Presidency officer is then nobody's in particular.
 	p, err := st.CurrentPresidency(ctx, now)
-	if err != nil {
+	if err != nil && dialogue.KindOf(err) != dialogue.KindNotFound {
 		return res, fmt.Errorf("demo users: %w", err)
 	}
-	res.Accounts = Accounts(p.Delegation.Code, p.Delegation.Name)
+	res.Accounts = Accounts(p.Delegation.Name)
 	emails := make([]string, len(res.Accounts))
 	for i, a := range res.Accounts {
 		emails[i] = a.Email

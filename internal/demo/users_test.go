@@ -62,3 +62,25 @@ func TestDemoAccounts(t *testing.T) {
 		t.Fatal("a too short PORTAL_DEMO_PASSWORD was accepted")
 	}
 }
+
+// After the last Presidency the demo knows (its list ends in 2030), the
+// demo accounts are still made: `make run` must not stop working in 2031.
+func TestDemoAccountsAfterTheLastPresidency(t *testing.T) {
+	ctx := context.Background()
+	st, _ := dbtest.Store(t)
+	now := time.Date(2031, 1, 10, 9, 0, 0, 0, dialogue.Brussels)
+	if _, err := demo.Load(ctx, st, now); err != nil {
+		t.Fatal(err)
+	}
+	res, err := demo.LoadUsers(ctx, st, "", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Created != len(res.Accounts) {
+		t.Fatalf("created %d of %d accounts", res.Created, len(res.Accounts))
+	}
+	u, _, err := st.UserForLogin(ctx, "presidency@demo.example")
+	if err != nil || u.Role != dialogue.RolePresidency || u.Name != "Demo Presidency officer" {
+		t.Fatalf("presidency account in 2031: %+v %v", u, err)
+	}
+}
