@@ -10,6 +10,25 @@ type UsersView struct {
 	Delegations   []Option
 	Form          UserForm
 	Link          *ResetLink // a one-time link just issued
+	Filter        UsersFilter
+}
+
+// UsersFilter is the users list's filter as typed. Query is the valid
+// filter as a URL query ("?q=…", "" for none): the page's forms carry it,
+// so that after an action the list comes back as it was.
+type UsersFilter struct {
+	Words, Delegation, Role, Status string
+	Errors                          dialogue.FieldErrors
+	Query                           string
+}
+
+var usersFilterOrder = []string{"q", "delegation", "role", "status"}
+var usersFilterIDs = map[string]string{"q": "uf-q", "delegation": "uf-delegation", "role": "uf-role", "status": "uf-status"}
+
+var userStatusOptions = []Option{
+	{Value: "", Label: "Active and disabled"},
+	{Value: "active", Label: "Active"},
+	{Value: "disabled", Label: "Disabled"},
 }
 
 // UserRow is a line of the users table.

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -25,17 +26,33 @@ func (s *server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 	ctx := r.Context()
 	u := currentUser(ctx)
 	all := auth.Can(u, auth.ManageUsers)
-	f := store.UserFilter{}
+	v := web.UsersView{All: all, Form: form, Link: link}
+	var ds []dialogue.Delegation
+	if all {
+		var err error
+		if ds, err = s.st.Delegations(ctx); err != nil {
+			return err
+		}
+		for _, d := range ds {
+			v.Delegations = append(v.Delegations, web.Option{Value: d.Code, Label: d.Code + " – " + d.Name})
+		}
+	} else if u.Delegation != nil {
+		v.OwnDelegation = u.Delegation.Name
+	}
+	var f store.UserFilter
+	v.Filter, f = usersFilter(r.URL.Query(), all, ds)
 	if !all {
-		f.DelegationID = u.DelegationID
+		f.DelegationID = u.DelegationID // whatever the URL says
+	}
+	if len(v.Filter.Errors) > 0 {
+		if status == http.StatusOK {
+			status = http.StatusUnprocessableEntity
+		}
+		return s.render(w, r, status, web.UsersPage(v))
 	}
 	list, err := s.st.ListUsers(ctx, f)
 	if err != nil {
 		return err
-	}
-	v := web.UsersView{All: all, Form: form, Link: link}
-	if u.Delegation != nil {
-		v.OwnDelegation = u.Delegation.Name
 	}
 	for _, x := range list {
 		row := web.UserRow{ID: x.ID, Name: x.Name, Email: x.Email, Role: x.Role.Label(), Disabled: x.Disabled,
@@ -45,16 +62,57 @@ func (s *server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 		}
 		v.Users = append(v.Users, row)
 	}
+	return s.render(w, r, status, web.UsersPage(v))
+}
+
+// usersFilter reads the users list's filter from a URL's query: the page's
+// own, or that of a form's action on it, which carries the filter so that
+// the list comes back as it was. The delegation and the role are the
+// secretariat's (all; delegations are the choices), a manager's list being
+// their delegation's. Query, in the result, holds only valid values,
+// encoded anew: it is never the URL's text.
+func usersFilter(q url.Values, all bool, delegations []dialogue.Delegation) (web.UsersFilter, store.UserFilter) {
+	form := web.UsersFilter{Words: strings.TrimSpace(q.Get("q")), Status: q.Get("status"), Errors: dialogue.FieldErrors{}}
+	f := store.UserFilter{Words: form.Words}
+	keep := url.Values{}
+	if form.Words != "" {
+		keep.Set("q", form.Words)
+	}
 	if all {
-		ds, err := s.st.Delegations(ctx)
-		if err != nil {
-			return err
+		form.Delegation, form.Role = strings.ToUpper(strings.TrimSpace(q.Get("delegation"))), q.Get("role")
+		if form.Delegation != "" {
+			for _, d := range delegations {
+				if d.Code == form.Delegation {
+					f.DelegationID = d.ID
+				}
+			}
+			if f.DelegationID == 0 {
+				form.Errors.Add("delegation", "Choose a delegation from the list.")
+			} else {
+				keep.Set("delegation", form.Delegation)
+			}
 		}
-		for _, d := range ds {
-			v.Delegations = append(v.Delegations, web.Option{Value: d.Code, Label: d.Code + " – " + d.Name})
+		if form.Role != "" {
+			if f.Role = dialogue.Role(form.Role); !f.Role.Valid() {
+				form.Errors.Add("role", "Choose a role from the list.")
+			} else {
+				keep.Set("role", form.Role)
+			}
 		}
 	}
-	return s.render(w, r, status, web.UsersPage(v))
+	switch form.Status {
+	case "":
+	case "active", "disabled":
+		disabled := form.Status == "disabled"
+		f.Disabled = &disabled
+		keep.Set("status", form.Status)
+	default:
+		form.Errors.Add("status", "Choose active or disabled, or neither for both.")
+	}
+	if len(keep) > 0 {
+		form.Query = "?" + keep.Encode()
+	}
+	return form, f
 }
 
 // createUser creates an account without a password and shows a one-time
@@ -122,7 +180,7 @@ func (s *server) setUserDisabled(disabled bool) handlerFunc {
 		if err := s.st.SetDisabled(r.Context(), actorOf(r), t.ID, disabled); err != nil {
 			return err
 		}
-		http.Redirect(w, r, "/users", http.StatusSeeOther)
+		s.backToUsers(w, r)
 		return nil
 	}
 }
@@ -155,8 +213,25 @@ func (s *server) setUserRole(w http.ResponseWriter, r *http.Request) error {
 	if err := s.st.SetRole(r.Context(), actorOf(r), t.ID, role, manager); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/users", http.StatusSeeOther)
+	s.backToUsers(w, r)
 	return nil
+}
+
+// backToUsers sends the browser back to the users list after an action,
+// filtered as the action's URL says. The filter's values are encoded anew
+// into a path of the portal's own; the list checks them.
+func (s *server) backToUsers(w http.ResponseWriter, r *http.Request) {
+	q, keep := r.URL.Query(), url.Values{}
+	for _, k := range []string{"q", "delegation", "role", "status"} {
+		if v := strings.TrimSpace(q.Get(k)); v != "" {
+			keep.Set(k, v)
+		}
+	}
+	to := "/users"
+	if len(keep) > 0 {
+		to += "?" + keep.Encode()
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
 func (s *server) issueResetLink(r *http.Request, userID int64) (string, error) {

@@ -142,15 +142,28 @@ func (s *Store) UserForLogin(ctx context.Context, email string) (dialogue.User, 
 
 // UserFilter narrows ListUsers.
 type UserFilter struct {
-	DelegationID int64 // 0: every delegation
+	DelegationID int64         // 0: every delegation
+	Role         dialogue.Role // "": every role
+	// Words: found in the name or the e-mail address, case and accents
+	// ignored ("muller" finds Müller).
+	Words string
+	// Disabled: true, the disabled accounts; false, the active ones; nil,
+	// both.
+	Disabled *bool
 }
 
 // ListUsers returns users ordered by delegation (protocol order) and name.
+// The users table holds a few hundred rows (five a delegation): the filter
+// reads them all, and an index would not be used.
 func (s *Store) ListUsers(ctx context.Context, f UserFilter) ([]dialogue.User, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+userColumns+`
 		FROM users u LEFT JOIN delegations d ON d.id = u.delegation_id
 		WHERE ($1 = 0 OR u.delegation_id = $1)
-		ORDER BY d.id IS NOT NULL, array_position(ARRAY['member_state','institution','partner','observer'], d.kind), d.protocol_order NULLS LAST, d.name, u.name`, f.DelegationID)
+		  AND ($2 = '' OR u.role = $2)
+		  AND ($3 = '' OR unaccent(u.name) ILIKE '%' || unaccent($3) || '%' OR unaccent(u.email) ILIKE '%' || unaccent($3) || '%')
+		  AND ($4::boolean IS NULL OR (u.disabled_at IS NOT NULL) = $4)
+		ORDER BY d.id IS NOT NULL, array_position(ARRAY['member_state','institution','partner','observer'], d.kind), d.protocol_order NULLS LAST, d.name, u.name`,
+		f.DelegationID, string(f.Role), escapeLike(f.Words), f.Disabled)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -222,5 +223,58 @@ func TestSessionStoreReadsTheUserWithTheSession(t *testing.T) {
 	fctx, su = store.WithSessionUser(ctx)
 	if _, ok, _ := ss.FindCtx(fctx, "signed-tok"); !ok || !su.Found || !su.User.Disabled {
 		t.Fatalf("after disabling: found %v, user %+v", ok, su.User)
+	}
+}
+
+// ListUsers narrows the list by delegation, role, words of the name or the
+// address (case, accents and LIKE's wildcards taken literally) and status.
+func TestListUsersFilters(t *testing.T) {
+	ctx := context.Background()
+	st, url := dbtest.Store(t)
+	seedDelegation(t, st, url, "BE", dialogue.MemberState)
+	seedDelegation(t, st, url, "EUROPOL", dialogue.Observer)
+	mk := func(email, name string, role dialogue.Role, delegation string) dialogue.User {
+		u, err := st.CreateUser(ctx, cli, store.NewUser{Email: email, Name: name, Role: role, DelegationCode: delegation})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	muller := mk("jm@be.example", "Jürgen Müller", dialogue.RoleDelegate, "BE")
+	mk("anna_b@be.example", "Anna Dupont", dialogue.RoleDelegate, "BE")
+	mk("obs@europol.example", "Olga Observer", dialogue.RoleObserver, "EUROPOL")
+	sec := mk("sec@council.example", "Sam Secretary", dialogue.RoleSecretariat, "")
+	if err := st.SetDisabled(ctx, cli, sec.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	var be int64 = muller.DelegationID
+	yes, no := true, false
+	cases := []struct {
+		name string
+		f    store.UserFilter
+		want []string
+	}{
+		{"all", store.UserFilter{}, []string{"Sam Secretary", "Anna Dupont", "Jürgen Müller", "Olga Observer"}},
+		{"delegation", store.UserFilter{DelegationID: be}, []string{"Anna Dupont", "Jürgen Müller"}},
+		{"role", store.UserFilter{Role: dialogue.RoleObserver}, []string{"Olga Observer"}},
+		{"words without accents", store.UserFilter{Words: "MULLER"}, []string{"Jürgen Müller"}},
+		{"words of the address", store.UserFilter{Words: "europol.ex"}, []string{"Olga Observer"}},
+		{"an underscore is an underscore", store.UserFilter{Words: "a_b"}, []string{"Anna Dupont"}},
+		{"a percent sign is a percent sign", store.UserFilter{Words: "%"}, nil},
+		{"disabled", store.UserFilter{Disabled: &yes}, []string{"Sam Secretary"}},
+		{"active of a delegation", store.UserFilter{Disabled: &no, DelegationID: be, Words: "anna"}, []string{"Anna Dupont"}},
+	}
+	for _, c := range cases {
+		got, err := st.ListUsers(ctx, c.f)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		var names []string
+		for _, u := range got {
+			names = append(names, u.Name)
+		}
+		if strings.Join(names, "|") != strings.Join(c.want, "|") {
+			t.Errorf("%s: %q, want %q", c.name, names, c.want)
+		}
 	}
 }
