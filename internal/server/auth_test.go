@@ -125,7 +125,7 @@ func TestSessionTokenRenewedOnRoleChange(t *testing.T) {
 	raw, st := demoServerRaw(t)
 	be := signedIn(t, raw, st, dialogue.RoleDelegate, "BE")
 	sec := signedIn(t, raw, st, dialogue.RoleSecretariat, "")
-	if r := post(t, sec, "/users/"+itoa(be.user.ID)+"/role", url.Values{"role": {"delegate"}, "manager": {"on"}}); r.status != http.StatusSeeOther {
+	if r := post(t, sec, "/users/"+itoa(be.user.ID)+"/role", url.Values{"role": {"delegate"}, "manager": {"on"}, "was_role": {"delegate"}}); r.status != http.StatusSeeOther {
 		t.Fatalf("role change: %d", r.status)
 	}
 	req := httptest.NewRequest(http.MethodGet, "/users", nil)

@@ -152,6 +152,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 				target := addUser(t, st, dialogue.RoleDelegate, "BE", false)
 				path = strings.ReplaceAll(path, "{id}", strconv.FormatInt(target.ID, 10))
 				form.Set("role", "delegate")
+				form.Set("was_role", "delegate")
 			}
 			req := httptest.NewRequest(method, path, strings.NewReader(form.Encode()))
 			if method == http.MethodPost {

@@ -205,12 +205,15 @@ func (s *server) setUserRole(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	role := dialogue.Role(r.PostFormValue("role"))
-	manager := r.PostFormValue("manager") == "on"
-	if !role.Valid() || role.NeedsDelegation() != (t.DelegationID != 0) || (manager && role != dialogue.RoleDelegate) {
+	c := store.RoleChange{Role: dialogue.Role(r.PostFormValue("role")), Manager: r.PostFormValue("manager") == "on",
+		Was: dialogue.Role(r.PostFormValue("was_role")), WasManager: r.PostFormValue("was_manager") == "on"}
+	if !c.Role.Valid() || c.Role.NeedsDelegation() != (t.DelegationID != 0) || (c.Manager && c.Role != dialogue.RoleDelegate) {
 		return dialogue.Errorf(dialogue.KindInvalid, "This role does not fit this user: delegates and observers belong to a delegation, the Presidency and the secretariat do not; only a delegate can be a manager.")
 	}
-	if err := s.st.SetRole(r.Context(), actorOf(r), t.ID, role, manager); err != nil {
+	if !c.Was.Valid() {
+		return dialogue.Errorf(dialogue.KindInvalid, "This form does not say which role it showed: open the users list again and change the role there.")
+	}
+	if err := s.st.SetRole(r.Context(), actorOf(r), t.ID, c); err != nil {
 		return err
 	}
 	s.backToUsers(w, r)

@@ -62,3 +62,32 @@ func TestManagersUsersFilterStaysInTheirDelegation(t *testing.T) {
 		t.Errorf("the BE manager's filtered list holds %d test users, want 2", strings.Count(r.body, "@test.example"))
 	}
 }
+
+// Two officers change the same account's role from the same list: the
+// second is told what the first did, and nothing of theirs is written.
+func TestRoleChangeDoesNotOverwriteAnother(t *testing.T) {
+	raw, st := demoServerRaw(t)
+	first := signedIn(t, raw, st, dialogue.RoleSecretariat, "")
+	second := signedIn(t, raw, st, dialogue.RoleSecretariat, "")
+	be := addUser(t, st, dialogue.RoleDelegate, "BE", false)
+	list := pageOK(t, second, "/users?q="+url.QueryEscape(be.Email), `name="was_role" value="delegate"`)
+	list.mustNotContain(t, "the list before", `name="was_manager"`)
+
+	path := "/users/" + itoa(be.ID) + "/role"
+	if r := post(t, first, path, url.Values{"role": {"delegate"}, "manager": {"on"}, "was_role": {"delegate"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("first change: %d\n%s", r.status, r.body)
+	}
+	r := post(t, second, path, url.Values{"role": {"delegate"}, "was_role": {"delegate"}})
+	if r.status != http.StatusConflict {
+		t.Fatalf("second change from the old list: %d, want 409", r.status)
+	}
+	r.mustContain(t, "second change", "changed meanwhile: it is now Delegate (manager)")
+	u, _, err := st.UserForLogin(t.Context(), be.Email)
+	if err != nil || !u.IsManager {
+		t.Fatalf("the first change was overwritten: %+v %v", u, err)
+	}
+	pageOK(t, second, "/users?q="+url.QueryEscape(be.Email), `name="was_manager" value="on"`)
+	if r := post(t, second, path, url.Values{"role": {"delegate"}}); r.status != http.StatusUnprocessableEntity && r.status != http.StatusBadRequest {
+		t.Fatalf("a form without the role it showed: %d", r.status)
+	}
+}

@@ -225,19 +225,38 @@ func (s *Store) SetDisabled(ctx context.Context, actor dialogue.Actor, userID in
 	})
 }
 
-// SetRole changes a user's role (and delegation scope); the session
-// middleware renews the token of the user's sessions when it sees the change.
-func (s *Store) SetRole(ctx context.Context, actor dialogue.Actor, userID int64, role dialogue.Role, isManager bool) error {
+// RoleChange is a change of a user's role, made on a form that showed the
+// role as it was (Was, WasManager).
+type RoleChange struct {
+	Role, Was           dialogue.Role
+	Manager, WasManager bool
+}
+
+// SetRole changes a user's role (and delegation scope), unless it is no
+// longer the one the form showed: two officers changing the same account's
+// role at once must not overwrite each other unseen. The session
+// middleware renews the token of the user's sessions when it sees the
+// change.
+func (s *Store) SetRole(ctx context.Context, actor dialogue.Actor, userID int64, c RoleChange) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE users SET role = $2, is_manager = $3, updated_at = now() WHERE id = $1`, userID, role, isManager)
+		var now dialogue.Role
+		var manager bool
+		err := tx.QueryRow(ctx, `SELECT role, is_manager FROM users WHERE id = $1 FOR UPDATE`, userID).Scan(&now, &manager)
 		if err != nil {
+			return notFound(err, "user")
+		}
+		if now != c.Was || manager != c.WasManager {
+			label := now.Label()
+			if manager {
+				label += " (manager)"
+			}
+			return dialogue.Errorf(dialogue.KindConflict, "This account's role was changed meanwhile: it is now %s. Nothing was changed; the users list shows it as it is.", label)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE users SET role = $2, is_manager = $3, updated_at = now() WHERE id = $1`, userID, c.Role, c.Manager); err != nil {
 			return err
 		}
-		if tag.RowsAffected() == 0 {
-			return dialogue.ErrNotFound
-		}
 		return writeAudit(ctx, tx, actor, auditEntry{Action: "user.role_change", ObjectType: "user", ObjectID: userID,
-			Detail: map[string]any{"role": role, "manager": isManager}})
+			Detail: map[string]any{"role": c.Role, "manager": c.Manager, "was": c.Was, "was_manager": c.WasManager}})
 	})
 }
 
