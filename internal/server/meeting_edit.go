@@ -38,7 +38,7 @@ func (s *server) createMeeting(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	f := meetingFormOf(r)
 	in, fe := meetingInputOf(f)
-	id, err := s.st.CreateMeeting(ctx, actorOf(r), in)
+	id, err := s.st.ScheduleMeeting(ctx, actorOf(r), in)
 	if errs := mergeErrors(fe, err); errs != nil {
 		f.Errors = errs
 		return s.renderMeetingForm(w, r, http.StatusUnprocessableEntity, f)
@@ -46,20 +46,7 @@ func (s *server) createMeeting(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.drawInvitations(ctx, r, id); err != nil {
-		return err
-	}
 	return s.flashTo(w, r, meetingHref(id), "The meeting is scheduled, with the dialogue's default invitation list. Build its agenda below.")
-}
-
-// drawInvitations draws up a new meeting's invitation list from the
-// dialogue (its default list), so that delegations can answer at once.
-func (s *server) drawInvitations(ctx context.Context, r *http.Request, meetingID int64) error {
-	ids, err := s.st.DefaultInvitees(ctx, meetingID)
-	if err != nil || len(ids) == 0 {
-		return err
-	}
-	return s.st.SetInvitations(ctx, actorOf(r), meetingID, ids)
 }
 
 func (s *server) editMeeting(w http.ResponseWriter, r *http.Request) error {

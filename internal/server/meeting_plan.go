@@ -250,15 +250,12 @@ func (s *server) planMeeting(w http.ResponseWriter, r *http.Request) error {
 		Format: dialogue.FormatInPerson, Status: dialogue.MeetingPlanned, BackToBackID: c.ID}
 	// No note about the COSI meeting: the link says it to those who may see
 	// COSI's meetings, and partners invited to this one may not.
-	id, err := s.st.CreateMeeting(ctx, actorOf(r), in)
+	id, err := s.st.ScheduleMeeting(ctx, actorOf(r), in)
 	if fe := formErrors(err); fe != nil {
 		pv.Form.Errors = fe
 		return s.renderPlan(w, r, http.StatusUnprocessableEntity, pv)
 	}
 	if err != nil {
-		return err
-	}
-	if err := s.drawInvitations(ctx, r, id); err != nil {
 		return err
 	}
 	return s.flashTo(w, r, meetingHref(id), "The meeting is planned "+chosen.Relation+" the COSI meeting, with the dialogue's default invitation list. Check its details and build its agenda.")

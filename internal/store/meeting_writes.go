@@ -166,9 +166,22 @@ func (in *MeetingInput) resolve(ctx context.Context, tx pgx.Tx, selfID int64, fe
 	return dialogueID, presidencyID, backToBackID, nil
 }
 
-// CreateMeeting validates and schedules a meeting, with its audit record.
-// Every problem is reported at once, by field (*dialogue.FormError).
+// CreateMeeting validates and schedules a meeting, with its audit record,
+// without an invitation list. Every problem is reported at once, by field
+// (*dialogue.FormError).
 func (s *Store) CreateMeeting(ctx context.Context, actor dialogue.Actor, in MeetingInput) (int64, error) {
+	return s.createMeeting(ctx, actor, in, false)
+}
+
+// ScheduleMeeting is CreateMeeting with the dialogue's default invitation
+// list (see defaultInvited) drawn up in the same transaction: a meeting the
+// secretariat schedules never exists without the list that lets the
+// delegations answer, whatever fails.
+func (s *Store) ScheduleMeeting(ctx context.Context, actor dialogue.Actor, in MeetingInput) (int64, error) {
+	return s.createMeeting(ctx, actor, in, true)
+}
+
+func (s *Store) createMeeting(ctx context.Context, actor dialogue.Actor, in MeetingInput, invite bool) (int64, error) {
 	fe := dialogue.FieldErrors{}
 	in.normalize(fe)
 	if err := fe.Err(); err != nil {
@@ -192,8 +205,19 @@ func (s *Store) CreateMeeting(ctx context.Context, actor dialogue.Actor, in Meet
 			pres, in.Status, in.CancelReason, b2b, in.Note, userRef(actor)).Scan(&id); err != nil {
 			return err
 		}
-		return writeAudit(ctx, tx, actor, auditEntry{Action: "meeting.create", ObjectType: "meeting", ObjectID: id,
-			Detail: map[string]any{"title": in.Title, "level": in.Level, "starts_at": in.StartsAt, "status": in.Status}})
+		if err := writeAudit(ctx, tx, actor, auditEntry{Action: "meeting.create", ObjectType: "meeting", ObjectID: id,
+			Detail: map[string]any{"title": in.Title, "level": in.Level, "starts_at": in.StartsAt, "status": in.Status}}); err != nil || !invite {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `
+			INSERT INTO meeting_invitations (meeting_id, delegation_id)
+			SELECT m.id, d.id FROM meetings m JOIN delegations d ON `+defaultInvited("d")+`
+			WHERE m.id = $1`, id)
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		return writeAudit(ctx, tx, actor, auditEntry{Action: "meeting.invitations", ObjectType: "meeting", ObjectID: id,
+			Detail: map[string]any{"invited": tag.RowsAffected(), "added": tag.RowsAffected(), "removed": []int64{}}})
 	})
 	return id, err
 }

@@ -1140,3 +1140,46 @@ func TestMinutesTwoEditorsOfOneDraft(t *testing.T) {
 		t.Fatalf("minutes after the conflict: %+v", ms)
 	}
 }
+
+// ScheduleMeeting draws up the default invitation list with the meeting,
+// in one transaction: a meeting the form refuses leaves neither.
+func TestScheduleMeetingInvitesTheDefaultList(t *testing.T) {
+	f := newMWFixture(t)
+	start := time.Now().Add(30 * 24 * time.Hour)
+	in := store.MeetingInput{DialogueCode: "med", Level: dialogue.LevelSOM, Title: "med SOM", StartsAt: start, EndsAt: start.Add(3 * time.Hour)}
+	id, err := f.st.ScheduleMeeting(f.ctx, f.sec, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := f.st.DefaultInvitees(f.ctx, id)
+	if err != nil || len(want) == 0 {
+		t.Fatalf("default invitees: %v %v", want, err)
+	}
+	invs, err := f.st.Invitations(f.ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int64
+	for _, inv := range invs {
+		got = append(got, inv.Delegation.ID)
+	}
+	if !slices.Equal(f.codes(got), f.codes(want)) {
+		t.Errorf("invited %v\nwant the default list %v", f.codes(got), f.codes(want))
+	}
+	recs := slices.DeleteFunc(f.audit(t, "meeting."), func(r store.AuditRecord) bool { return r.ObjectID != id })
+	if a := actions(recs); !slices.Equal(a, []string{"meeting.create", "meeting.invitations"}) {
+		t.Errorf("audit %v", a)
+	}
+
+	bad := in
+	bad.EndsAt = start.Add(-time.Hour)
+	if _, err := f.st.ScheduleMeeting(f.ctx, f.sec, bad); dialogue.KindOf(err) != dialogue.KindInvalid {
+		t.Fatalf("a meeting ending before it starts: %v", err)
+	}
+	var meetings, invitations int
+	err = queryRow(f.url, `SELECT count(DISTINCT m.id), count(i.meeting_id) FROM meetings m
+		LEFT JOIN meeting_invitations i ON i.meeting_id = m.id WHERE m.title = 'med SOM'`, &meetings, &invitations)
+	if err != nil || meetings != 1 || invitations != len(want) {
+		t.Errorf("after a refused meeting: %d meetings, %d invitations (%v)", meetings, invitations, err)
+	}
+}
