@@ -194,6 +194,7 @@ type DialogueView struct {
 	MeetingsHref  string           // the meetings list, filtered by the dialogue
 	Cadence       []CadenceRow     // the cadence rules of 5559/26 and whether they hold
 	Actions       []ActionPointRow // open action points, until done
+	EditRegistry  bool             // the secretariat: initiatives can be recorded and edited
 }
 
 // MissionView is a CSDP mission with its status on the day shown.

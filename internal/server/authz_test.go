@@ -28,7 +28,7 @@ type expect [7]int
 // walks the router's own routes: a route missing here fails it, and so does
 // an entry here without a route. Each area keeps its rules in its own
 // authz_<area>_test.go, merged here.
-var allRoutes = mergeRules(coreRouteRules, draftingRouteRules, roundRouteRules, meetingRouteRules, searchRouteRules)
+var allRoutes = mergeRules(coreRouteRules, draftingRouteRules, roundRouteRules, meetingRouteRules, searchRouteRules, registryRouteRules)
 
 func mergeRules(maps ...map[string]expect) map[string]expect {
 	out := map[string]expect{}
@@ -142,6 +142,9 @@ func TestAuthorisationMatrix(t *testing.T) {
 			}
 			if strings.HasPrefix(pattern, "/rounds/") {
 				path = matrixRoundPath(t, st, doc, path) // a fresh round on 5559/26 consulting BE and FR
+			}
+			if strings.HasPrefix(pattern, "/dialogues/{code}/initiatives/{id}") {
+				path = medInitiative(t, st, path) // authz_registry_test.go
 			}
 			if strings.HasPrefix(pattern, "/drafts/{id}") {
 				path = strings.ReplaceAll(path, "{id}", strconv.FormatInt(matrixDraft(t, st), 10)) // a fresh draft

@@ -6,6 +6,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/dialogue-secretariat/portal/internal/auth"
 	"github.com/dialogue-secretariat/portal/internal/dialogue"
 	"github.com/dialogue-secretariat/portal/internal/store"
 	"github.com/dialogue-secretariat/portal/web"
@@ -86,6 +87,7 @@ func (s *server) dialogue(w http.ResponseWriter, r *http.Request) error {
 		Documents:     documentRows(docs.Documents),
 		DocumentsHref: documentsQuery(store.DocumentFilter{DialogueCode: d.Code}, 1),
 		MeetingsHref:  meetingsHref(monthView, "", d.Code, ""),
+		EditRegistry:  auth.Can(currentUser(ctx), auth.EditRegistry),
 	}
 	for _, p := range priorities {
 		if p.Status == dialogue.PriorityPossibleFuture {
