@@ -195,6 +195,7 @@ type DialogueView struct {
 	Cadence       []CadenceRow     // the cadence rules of 5559/26 and whether they hold
 	Actions       []ActionPointRow // open action points, until done
 	EditRegistry  bool             // the secretariat: initiatives can be recorded and edited
+	Flash         string           // what the secretariat's last change did
 }
 
 // MissionView is a CSDP mission with its status on the day shown.

@@ -88,6 +88,7 @@ func (s *server) dialogue(w http.ResponseWriter, r *http.Request) error {
 		DocumentsHref: documentsQuery(store.DocumentFilter{DialogueCode: d.Code}, 1),
 		MeetingsHref:  meetingsHref(monthView, "", d.Code, ""),
 		EditRegistry:  auth.Can(currentUser(ctx), auth.EditRegistry),
+		Flash:         s.sessions.PopString(ctx, sessionFlash),
 	}
 	for _, p := range priorities {
 		if p.Status == dialogue.PriorityPossibleFuture {

@@ -66,6 +66,9 @@ func TestSecretariatKeepsInitiatives(t *testing.T) {
 	if r := post(t, sec, "/dialogues/med/initiatives", form); r.status != http.StatusSeeOther || r.header.Get("Location") != "/dialogues/med#initiatives" {
 		t.Fatalf("record an initiative: %d %s\n%s", r.status, r.header.Get("Location"), r.body)
 	}
+	// The message of the change shows once, on the page the secretariat is sent to.
+	pageOK(t, sec, "/dialogues/med", "The initiative is recorded")
+	pageOK(t, sec, "/dialogues/med").mustNotContain(t, "the page again", "The initiative is recorded")
 	page = pageOK(t, pres, "/dialogues/med", "Demo training on smuggling")
 	if after := gaps(t, page.body); after != before-1 {
 		t.Errorf("gaps %d before, %d after an initiative on a priority with Syria", before, after)
