@@ -80,6 +80,7 @@ type DocumentsView struct {
 
 // DocumentView is one document laid out like a Council note.
 type DocumentView struct {
+	Flash     string // what the user's last action did (a compilation issued)
 	Doc       dialogue.Document
 	BodyMD    string // the body to render (see the server's documentBody)
 	Reference string

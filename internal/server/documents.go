@@ -155,6 +155,7 @@ func (s *server) document(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	v.Flash = s.sessions.PopString(r.Context(), sessionFlash)
 	return s.render(w, r, http.StatusOK, web.DocumentPage(v))
 }
 

@@ -595,6 +595,9 @@ func TestIssueCompilationOverHTTP(t *testing.T) {
 		t.Errorf("Palestine's designation footnote is not a footnote of the compilation: %+v", doc.Footnotes)
 	}
 	docPath := "/documents/" + strconv.FormatInt(id, 10)
+	// The Presidency is sent to the issued document, which says so once.
+	page(t, f.pres, docPath, http.StatusOK).mustContain(t, docPath+" after issuing", "The compilation is issued.")
+	page(t, f.pres, docPath, http.StatusOK).mustNotContain(t, docPath+" again", "The compilation is issued.")
 	page(t, f.fr, docPath, http.StatusOK).mustContain(t, docPath+" as FR", "Compilation of replies", "Start with North Africa", "5559/26",
 		dialogue.PalestineFootnote)
 	if r := get(t, f.tn, docPath); r.status != http.StatusNotFound {
