@@ -1,6 +1,0 @@
--- The secretariat keeps the initiatives in the portal. Each save names the
--- version it started from: a save made from an out-of-date form is
--- refused, never written over another's.
-ALTER TABLE initiatives
-    ADD COLUMN version    int NOT NULL DEFAULT 1 CHECK (version > 0),
-    ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now();
