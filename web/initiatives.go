@@ -54,3 +54,41 @@ func delegationCodes(ds []dialogue.Delegation) string {
 	}
 	return strings.Join(codes, ", ")
 }
+
+// ParticipationForm is the form on which the secretariat records a
+// dialogue's geographical scope and its partners and observers, as typed.
+type ParticipationForm struct {
+	Dialogue dialogue.Dialogue
+	Version  int
+	Scope    string
+	Rows     []ParticipantRow
+	// The participant to add: a delegation (its code), a role, a phase, a start date.
+	AddChoices                              []Option
+	AddDelegation, AddRole, AddPhase, AddOn string
+	AddNote                                 string
+	Errors                                  dialogue.FieldErrors
+	ErrorOrder                              []string          // the fields in the form's order, for the summary
+	ErrorIDs                                map[string]string // each field's element
+	ConflictMessage                         string
+}
+
+// ParticipantRow is a participant's row of the form.
+type ParticipantRow struct {
+	Delegation dialogue.Delegation
+	Role       string // "Partner", "Observer"
+	Phase      string
+	StartsOn   string
+	Note       string
+	Remove     bool
+}
+
+var scopeOptions = []Option{
+	{Value: "", Label: "Not decided yet"},
+	{Value: "phased", Label: "A phased approach, starting with a few partners"},
+	{Value: "all", Label: "All partners from the start"},
+}
+
+var participantRoleOptions = []Option{
+	{Value: "partner", Label: "Partner"},
+	{Value: "observer", Label: "Observer"},
+}

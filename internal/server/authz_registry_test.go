@@ -18,6 +18,8 @@ var registryRouteRules = map[string]expect{
 	"POST /dialogues/{code}/initiatives":          {303, 422, 403, 403, 403, 403, 403},
 	"GET /dialogues/{code}/initiatives/{id}/edit": {303, 200, 403, 403, 403, 403, 403},
 	"POST /dialogues/{code}/initiatives/{id}":     {303, 409, 403, 403, 403, 403, 403},
+	"GET /dialogues/{code}/participants/edit":     {303, 200, 403, 403, 403, 403, 403},
+	"POST /dialogues/{code}/participants":         {303, 409, 403, 403, 403, 403, 403},
 }
 
 // medInitiative is the path of an initiative of the demo's med dialogue.

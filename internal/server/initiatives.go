@@ -15,13 +15,16 @@ import (
 	"github.com/dialogue-secretariat/portal/web"
 )
 
-// The secretariat keeps a dialogue's initiatives from the dialogue's page
-// (see store.CreateInitiative): the coverage matrix is drawn from them.
+// The secretariat keeps a dialogue's initiatives (see
+// store.CreateInitiative: the coverage matrix is drawn from them) and its
+// participation (participation.go) from the dialogue's page.
 func (s *server) initiativeRoutes(with withAction) {
 	with(auth.EditRegistry).Get("/dialogues/{code}/initiatives/new", s.page(s.newInitiative))
 	with(auth.EditRegistry).Post("/dialogues/{code}/initiatives", s.page(s.createInitiative))
 	with(auth.EditRegistry).Get("/dialogues/{code}/initiatives/{id}/edit", s.page(s.editInitiative))
 	with(auth.EditRegistry).Post("/dialogues/{code}/initiatives/{id}", s.page(s.updateInitiative))
+	with(auth.EditRegistry).Get("/dialogues/{code}/participants/edit", s.page(s.editParticipation))
+	with(auth.EditRegistry).Post("/dialogues/{code}/participants", s.page(s.saveParticipation))
 }
 
 func (s *server) newInitiative(w http.ResponseWriter, r *http.Request) error {
