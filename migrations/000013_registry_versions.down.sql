@@ -1,2 +1,2 @@
-ALTER TABLE dialogues DROP COLUMN participation_version;
+ALTER TABLE dialogues DROP COLUMN participation_version, DROP COLUMN priorities_version;
 ALTER TABLE initiatives DROP COLUMN version, DROP COLUMN updated_at;
