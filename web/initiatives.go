@@ -92,3 +92,34 @@ var participantRoleOptions = []Option{
 	{Value: "partner", Label: "Partner"},
 	{Value: "observer", Label: "Observer"},
 }
+
+// PrioritiesForm is the form on which the secretariat records a dialogue's
+// thematic priorities, as typed; the last row is the one to add.
+type PrioritiesForm struct {
+	Dialogue        dialogue.Dialogue
+	Version         int
+	Rows            []PriorityRow
+	Errors          dialogue.FieldErrors
+	ErrorOrder      []string
+	ErrorIDs        map[string]string
+	ConflictMessage string
+}
+
+// PriorityRow is a priority's row of the form; Key is its id, or "new".
+type PriorityRow struct {
+	Key                                        string
+	Code, Title, Status, EmpactCycle, Position string
+	Remove                                     bool
+}
+
+var priorityStatusOptions = []Option{
+	{Value: "initial", Label: "Initial"},
+	{Value: "possible_future", Label: "Possible future"},
+}
+
+func orNew(title string) string {
+	if title == "" {
+		return "the new priority"
+	}
+	return title
+}

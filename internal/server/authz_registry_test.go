@@ -20,6 +20,8 @@ var registryRouteRules = map[string]expect{
 	"POST /dialogues/{code}/initiatives/{id}":     {303, 409, 403, 403, 403, 403, 403},
 	"GET /dialogues/{code}/participants/edit":     {303, 200, 403, 403, 403, 403, 403},
 	"POST /dialogues/{code}/participants":         {303, 409, 403, 403, 403, 403, 403},
+	"GET /dialogues/{code}/priorities/edit":       {303, 200, 403, 403, 403, 403, 403},
+	"POST /dialogues/{code}/priorities":           {303, 409, 403, 403, 403, 403, 403},
 }
 
 // medInitiative is the path of an initiative of the demo's med dialogue.

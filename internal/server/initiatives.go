@@ -17,7 +17,8 @@ import (
 
 // The secretariat keeps a dialogue's initiatives (see
 // store.CreateInitiative: the coverage matrix is drawn from them) and its
-// participation (participation.go) from the dialogue's page.
+// participation (participation.go) and priorities (priorities.go) from the
+// dialogue's page.
 func (s *server) initiativeRoutes(with withAction) {
 	with(auth.EditRegistry).Get("/dialogues/{code}/initiatives/new", s.page(s.newInitiative))
 	with(auth.EditRegistry).Post("/dialogues/{code}/initiatives", s.page(s.createInitiative))
@@ -25,6 +26,8 @@ func (s *server) initiativeRoutes(with withAction) {
 	with(auth.EditRegistry).Post("/dialogues/{code}/initiatives/{id}", s.page(s.updateInitiative))
 	with(auth.EditRegistry).Get("/dialogues/{code}/participants/edit", s.page(s.editParticipation))
 	with(auth.EditRegistry).Post("/dialogues/{code}/participants", s.page(s.saveParticipation))
+	with(auth.EditRegistry).Get("/dialogues/{code}/priorities/edit", s.page(s.editPriorities))
+	with(auth.EditRegistry).Post("/dialogues/{code}/priorities", s.page(s.savePriorities))
 }
 
 func (s *server) newInitiative(w http.ResponseWriter, r *http.Request) error {
