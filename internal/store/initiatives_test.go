@@ -27,11 +27,7 @@ func TestInitiativesAreKeptByTheSecretariat(t *testing.T) {
 	}
 	medPriorities, _ := st.Priorities(ctx, med.ID)
 	clasiPriorities, _ := st.Priorities(ctx, clasi.ID)
-	ds, _ := st.Delegations(ctx)
-	deleg := map[string]int64{}
-	for _, d := range ds {
-		deleg[d.Code] = d.ID
-	}
+	deleg := delegationIDs(t, st)
 	find := func(dialogueID, id int64) dialogue.Initiative {
 		t.Helper()
 		all, err := st.Initiatives(ctx, dialogueID)

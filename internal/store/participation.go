@@ -40,28 +40,34 @@ type ParticipantChange struct {
 	Remove       bool
 }
 
-// ParticipationField names a participant's field in form errors:
-// "phase-12" is the phase of delegation 12, "phase-new" that of the
-// participant being added.
-func ParticipationField(field string, delegationID int64) string {
-	if delegationID == 0 {
+// RowField names a field of one row of a registry form in its errors:
+// "phase-12" is the phase of the row of id 12 (a delegation, a priority),
+// "phase-new" that of the row being added (id 0).
+func RowField(field string, id int64) string {
+	if id == 0 {
 		return field + "-new"
 	}
-	return field + "-" + strconv.FormatInt(delegationID, 10)
+	return field + "-" + strconv.FormatInt(id, 10)
 }
 
 // ParticipationVersion returns the version of a dialogue's participation,
 // which a form carries back.
 func (s *Store) ParticipationVersion(ctx context.Context, dialogueID int64) (int, error) {
+	return s.dialogueVersion(ctx, dialogueID, "participation_version")
+}
+
+// dialogueVersion reads one of a dialogue's version columns (a constant of
+// this package, never input).
+func (s *Store) dialogueVersion(ctx context.Context, dialogueID int64, column string) (int, error) {
 	var v int
-	err := s.pool.QueryRow(ctx, `SELECT participation_version FROM dialogues WHERE id = $1`, dialogueID).Scan(&v)
+	err := s.pool.QueryRow(ctx, `SELECT `+column+` FROM dialogues WHERE id = $1`, dialogueID).Scan(&v)
 	return v, notFound(err, "dialogue")
 }
 
 // SaveParticipation records a dialogue's scope and participants. baseVersion
 // is the version the form started from: if someone saved since, nothing is
 // written and the error is a conflict. Every problem of the form is
-// reported at once, by field (see ParticipationField).
+// reported at once, by field (see RowField).
 func (s *Store) SaveParticipation(ctx context.Context, actor dialogue.Actor, dialogueID int64, baseVersion int, in ParticipationInput) error {
 	fe := dialogue.FieldErrors{}
 	if in.Scope != "" && in.Scope != "phased" && in.Scope != "all" {
@@ -80,18 +86,18 @@ func (s *Store) SaveParticipation(ctx context.Context, actor dialogue.Actor, dia
 		}
 		n, err := strconv.Atoi(strings.TrimSpace(c.Phase))
 		if err != nil || n < 1 || n > 9 {
-			fe.Add(ParticipationField("phase", key), "Enter the phase as a number from 1 (the first partners) to 9.")
+			fe.Add(RowField("phase", key), "Enter the phase as a number from 1 (the first partners) to 9.")
 		}
 		r.phase = n
 		if d := strings.TrimSpace(c.StartsOn); d != "" {
 			t, err := time.ParseInLocation(time.DateOnly, d, dialogue.Brussels)
 			if err != nil {
-				fe.Add(ParticipationField("starts_on", key), "Enter a date as YYYY-MM-DD, e.g. 2027-01-01, or leave it empty.")
+				fe.Add(RowField("starts_on", key), "Enter a date as YYYY-MM-DD, e.g. 2027-01-01, or leave it empty.")
 			}
 			r.startsOn = &t
 		}
 		if len([]rune(c.Note)) > 500 {
-			fe.Add(ParticipationField("note", key), "Keep the note under 500 characters.")
+			fe.Add(RowField("note", key), "Keep the note under 500 characters.")
 		}
 		return r
 	}

@@ -21,11 +21,7 @@ func TestSaveParticipation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds, _ := st.Delegations(ctx)
-	deleg := map[string]int64{}
-	for _, d := range ds {
-		deleg[d.Code] = d.ID
-	}
+	deleg := delegationIDs(t, st)
 	v, err := st.ParticipationVersion(ctx, med.ID)
 	if err != nil || v != 1 {
 		t.Fatalf("version %d %v", v, err)
@@ -51,8 +47,8 @@ func TestSaveParticipation(t *testing.T) {
 		{DelegationID: deleg["JO"], Phase: "one", StartsOn: "1/1/2027"}},
 		Add: &store.ParticipantChange{DelegationID: deleg["BE"], Role: dialogue.ParticipantPartner, Phase: "1"}}
 	err = st.SaveParticipation(ctx, sec, med.ID, v, bad)
-	wantFields(t, "a wrong form", err, "scope", store.ParticipationField("phase", deleg["JO"]),
-		store.ParticipationField("starts_on", deleg["JO"]), "role-new")
+	wantFields(t, "a wrong form", err, "scope", store.RowField("phase", deleg["JO"]),
+		store.RowField("starts_on", deleg["JO"]), "role-new")
 
 	good := store.ParticipationInput{Scope: "phased", Changes: []store.ParticipantChange{
 		{DelegationID: deleg["JO"], Phase: "1", StartsOn: "2027-01-01", Note: "Demo: joins with the first partners"},
@@ -64,6 +60,7 @@ func TestSaveParticipation(t *testing.T) {
 	for _, p := range parts[med.ID] {
 		taking[p.Delegation.Code] = true
 	}
+	ds, _ := st.Delegations(ctx)
 	for _, d := range ds {
 		if (d.Kind == dialogue.Observer || d.Kind == dialogue.Institution) && !taking[d.Code] {
 			good.Add.DelegationID = d.ID

@@ -30,15 +30,6 @@ type PriorityChange struct {
 	Remove      bool
 }
 
-// PriorityField names a priority's field in form errors: "title-12", or
-// "title-new" for the one being added.
-func PriorityField(field string, id int64) string {
-	if id == 0 {
-		return field + "-new"
-	}
-	return field + "-" + strconv.FormatInt(id, 10)
-}
-
 var (
 	priorityCodePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
 	empactCyclePattern  = regexp.MustCompile(`^(\d{4})-(\d{4})$`)
@@ -47,9 +38,7 @@ var (
 // PrioritiesVersion returns the version of a dialogue's priorities, which
 // a form carries back.
 func (s *Store) PrioritiesVersion(ctx context.Context, dialogueID int64) (int, error) {
-	var v int
-	err := s.pool.QueryRow(ctx, `SELECT priorities_version FROM dialogues WHERE id = $1`, dialogueID).Scan(&v)
-	return v, notFound(err, "dialogue")
+	return s.dialogueVersion(ctx, dialogueID, "priorities_version")
 }
 
 // SavePriorities records a dialogue's priorities: changes to those it has
@@ -78,28 +67,28 @@ func (s *Store) SavePriorities(ctx context.Context, actor dialogue.Actor, dialog
 			continue
 		}
 		if !priorityCodePattern.MatchString(c.Code) {
-			fe.Add(PriorityField("code", c.ID), "Enter the label as the note numbers the priority: i, ii, iii, or a short word in small letters (drugs, cyber).")
+			fe.Add(RowField("code", c.ID), "Enter the label as the note numbers the priority: i, ii, iii, or a short word in small letters (drugs, cyber).")
 		}
 		switch {
 		case c.Title == "":
-			fe.Add(PriorityField("title", c.ID), "Enter the priority's title.")
+			fe.Add(RowField("title", c.ID), "Enter the priority's title.")
 		case len([]rune(c.Title)) > 300:
-			fe.Add(PriorityField("title", c.ID), "Keep the title under 300 characters.")
+			fe.Add(RowField("title", c.ID), "Keep the title under 300 characters.")
 		}
 		if c.Status != string(dialogue.PriorityInitial) && c.Status != string(dialogue.PriorityPossibleFuture) {
-			fe.Add(PriorityField("status", c.ID), "Choose initial or possible future.")
+			fe.Add(RowField("status", c.ID), "Choose initial or possible future.")
 		}
 		if c.EmpactCycle != "" {
 			m := empactCyclePattern.FindStringSubmatch(c.EmpactCycle)
 			if m == nil || m[1] >= m[2] {
-				fe.Add(PriorityField("empact_cycle", c.ID), "Enter the EMPACT cycle as two years, e.g. 2026-2029, or leave it empty.")
+				fe.Add(RowField("empact_cycle", c.ID), "Enter the EMPACT cycle as two years, e.g. 2026-2029, or leave it empty.")
 			}
 			r.cycle = &c.EmpactCycle
 		}
 		if p := strings.TrimSpace(c.Position); p != "" {
 			n, err := strconv.ParseFloat(p, 64)
 			if err != nil || n < 0 || n > 1000 {
-				fe.Add(PriorityField("position", c.ID), "Enter the place in the list as a number, e.g. 4 (2.5 puts it between the second and the third).")
+				fe.Add(RowField("position", c.ID), "Enter the place in the list as a number, e.g. 4 (2.5 puts it between the second and the third).")
 			}
 			r.position = n
 		}
@@ -111,7 +100,7 @@ func (s *Store) SavePriorities(ctx context.Context, actor dialogue.Actor, dialog
 			continue
 		}
 		if _, dup := codes[r.Code]; dup {
-			fe.Add(PriorityField("code", r.ID), "Another priority of this dialogue has this label.")
+			fe.Add(RowField("code", r.ID), "Another priority of this dialogue has this label.")
 		}
 		codes[r.Code] = r.ID
 	}
@@ -155,7 +144,7 @@ func (s *Store) SavePriorities(ctx context.Context, actor dialogue.Actor, dialog
 		}
 		for _, r := range rows {
 			if r.Remove && addressed[r.ID] > 0 {
-				fe.Add(PriorityField("remove", r.ID), strconv.Itoa(addressed[r.ID])+" initiative(s) address this priority: take it out of them first, so that none loses it unseen.")
+				fe.Add(RowField("remove", r.ID), strconv.Itoa(addressed[r.ID])+" initiative(s) address this priority: take it out of them first, so that none loses it unseen.")
 			}
 		}
 		if err := fe.Err(); err != nil {

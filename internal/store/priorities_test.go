@@ -59,8 +59,8 @@ func TestSavePriorities(t *testing.T) {
 	bad = append(bad, store.PriorityChange{Code: "Cyber Crime", Title: "Cybercrime against children", Status: "later"})
 	err = st.SavePriorities(ctx, sec, clasi.ID, v, bad)
 	fields := fieldsOf(err)
-	for _, want := range []string{store.PriorityField("title", ps[last].ID), store.PriorityField("remove", addressedOne), store.PriorityField("code", ps[2].ID),
-		store.PriorityField("empact_cycle", ps[2].ID), "code-new", "status-new"} {
+	for _, want := range []string{store.RowField("title", ps[last].ID), store.RowField("remove", addressedOne), store.RowField("code", ps[2].ID),
+		store.RowField("empact_cycle", ps[2].ID), "code-new", "status-new"} {
 		found := false
 		for _, f := range fields {
 			found = found || f == want

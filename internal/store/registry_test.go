@@ -140,3 +140,17 @@ func TestDialogueRegistry(t *testing.T) {
 		t.Errorf("coverage: %d cells covered, %d gaps; want some of each", covered, c.Gaps())
 	}
 }
+
+// delegationIDs maps the registry's delegation codes to their ids.
+func delegationIDs(t *testing.T, st *store.Store) map[string]int64 {
+	t.Helper()
+	ds, err := st.Delegations(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make(map[string]int64, len(ds))
+	for _, d := range ds {
+		out[d.Code] = d.ID
+	}
+	return out
+}
