@@ -44,8 +44,9 @@ func (s *Store) PrioritiesVersion(ctx context.Context, dialogueID int64) (int, e
 // SavePriorities records a dialogue's priorities: changes to those it has
 // (every one of them, in the form's order), removals, and at most one
 // addition (a change with ID 0, ignored when its title is empty). A
-// priority an initiative addresses is not removed: its initiatives would
-// lose it unseen. baseVersion is the version the form started from.
+// priority an initiative addresses is not removed (its initiatives would
+// lose it unseen), nor one a meeting's agenda refers to (the record of what
+// was discussed). baseVersion is the version the form started from.
 func (s *Store) SavePriorities(ctx context.Context, actor dialogue.Actor, dialogueID int64, baseVersion int, changes []PriorityChange) error {
 	fe := dialogue.FieldErrors{}
 	type row struct {
@@ -112,21 +113,23 @@ func (s *Store) SavePriorities(ctx context.Context, actor dialogue.Actor, dialog
 		if version != baseVersion {
 			return dialogue.Errorf(dialogue.KindConflict, "Someone saved this dialogue's priorities after you opened them. Nothing of yours was saved: compare what you typed, kept below, with the priorities as they are now, then save again.")
 		}
-		// The dialogue's priorities now, and how many initiatives address each.
-		addressed := map[int64]int{}
+		// The dialogue's priorities now, how many initiatives address each
+		// and how many agenda items of meetings refer to it.
+		addressed, onAgendas := map[int64]int{}, map[int64]int{}
 		var ids []int64
 		rs, err := tx.Query(ctx, `
-			SELECT p.id, count(ip.initiative_id)::int FROM priorities p
-			LEFT JOIN initiative_priorities ip ON ip.priority_id = p.id
-			WHERE p.dialogue_id = $1 GROUP BY p.id`, dialogueID)
+			SELECT p.id,
+			       (SELECT count(*) FROM initiative_priorities ip WHERE ip.priority_id = p.id)::int,
+			       (SELECT count(*) FROM agenda_item_priorities a WHERE a.priority_id = p.id)::int
+			FROM priorities p WHERE p.dialogue_id = $1`, dialogueID)
 		if err != nil {
 			return err
 		}
 		var id int64
-		var n int
-		if _, err := pgx.ForEachRow(rs, []any{&id, &n}, func() error {
+		var n, agendas int
+		if _, err := pgx.ForEachRow(rs, []any{&id, &n, &agendas}, func() error {
 			ids = append(ids, id)
-			addressed[id] = n
+			addressed[id], onAgendas[id] = n, agendas
 			return nil
 		}); err != nil {
 			return err
@@ -143,8 +146,12 @@ func (s *Store) SavePriorities(ctx context.Context, actor dialogue.Actor, dialog
 			return dialogue.Errorf(dialogue.KindConflict, "This form does not list the dialogue's priorities as they are: open it again.")
 		}
 		for _, r := range rows {
-			if r.Remove && addressed[r.ID] > 0 {
+			switch {
+			case !r.Remove:
+			case addressed[r.ID] > 0:
 				fe.Add(RowField("remove", r.ID), strconv.Itoa(addressed[r.ID])+" initiative(s) address this priority: take it out of them first, so that none loses it unseen.")
+			case onAgendas[r.ID] > 0:
+				fe.Add(RowField("remove", r.ID), "Meetings' agendas ("+strconv.Itoa(onAgendas[r.ID])+" item(s)) refer to this priority: it stays, as the record of what they discussed.")
 			}
 		}
 		if err := fe.Err(); err != nil {

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/dialogue-secretariat/portal/internal/dialogue"
 	"github.com/dialogue-secretariat/portal/internal/store"
@@ -13,7 +14,7 @@ import (
 // told by its field; a stale form is a conflict.
 func TestSavePriorities(t *testing.T) {
 	ctx := context.Background()
-	st, _ := demoStore(t)
+	st, url := demoStore(t)
 	sec := dialogue.Actor{Name: "sec@example.eu"}
 	clasi, err := st.DialogueByCode(ctx, "clasi")
 	if err != nil {
@@ -82,6 +83,22 @@ func TestSavePriorities(t *testing.T) {
 	}
 	v++
 	ps = withNew
+
+	// A meeting's agenda refers to the new priority: it is not removed.
+	start := time.Now().Add(30 * 24 * time.Hour)
+	meeting, err := st.CreateMeeting(ctx, sec, store.MeetingInput{DialogueCode: "clasi", Level: dialogue.LevelSOM, Title: "CLASI SOM",
+		StartsAt: start, EndsAt: start.Add(3 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec(t, url, `WITH i AS (INSERT INTO agenda_items (meeting_id, position, kind, title) VALUES ($1, 1, 'discussion', 'Children') RETURNING id)
+		INSERT INTO agenda_item_priorities (agenda_item_id, priority_id) SELECT id, $2 FROM i`, meeting, withNew[len(withNew)-1].ID)
+	onAgenda := rows()
+	onAgenda[len(onAgenda)-1].Remove = true
+	err = st.SavePriorities(ctx, sec, clasi.ID, v, onAgenda)
+	wantFields(t, "removing a priority on an agenda", err, store.RowField("remove", withNew[len(withNew)-1].ID))
+	exec(t, url, `DELETE FROM agenda_item_priorities`)
+
 	good := rows()
 	good[0].Code, good[1].Code = good[1].Code, good[0].Code
 	good[len(good)-2].Position = "0.5"
