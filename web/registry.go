@@ -123,3 +123,15 @@ func orNew(title string) string {
 	}
 	return title
 }
+
+// numbersPriority reports whether a priority's label is how the note
+// numbers it (i, ii, iv, 3) and so reads before its title as "ii)"; a word
+// label (drugs, cyber) is the registry's key, not shown.
+func numbersPriority(label string) bool {
+	if label == "" {
+		return false
+	}
+	roman := strings.Trim(label, "ivxlc") == ""
+	digits := strings.Trim(label, "0123456789") == ""
+	return roman || digits
+}

@@ -61,3 +61,12 @@ func TestSecretariatRecordsPriorities(t *testing.T) {
 		t.Errorf("%d priorities after saving one more, want %d", len(after), len(ps)+1)
 	}
 }
+
+// A priority's label reads before its title only when it numbers it as
+// the note does (i, ii); CLASI's word labels are keys, not shown.
+func TestPriorityLabelsAsTheNoteNumbersThem(t *testing.T) {
+	raw, st := demoServerRaw(t)
+	be := signedIn(t, raw, st, dialogue.RoleDelegate, "BE")
+	pageOK(t, be, "/dialogues/med", `<span class="priority-code">i)</span>`, `<span class="priority-code">iii)</span>`)
+	pageOK(t, be, "/dialogues/clasi", "Drug trafficking").mustNotContain(t, "the CLASI page", "drugs)", `class="priority-code"`)
+}
