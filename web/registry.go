@@ -36,9 +36,9 @@ type InitiativeChoice struct {
 	Delegation *dialogue.Delegation
 }
 
-var initiativeFieldOrder = []string{"name", "description", "implementers", "priorities", "partners", "form"}
+var initiativeFieldOrder = []string{"name", "description", "implementers", "priorities", "partners", "confirm", "form"}
 var initiativeFieldIDs = map[string]string{"name": "i-name", "description": "i-description", "implementers": "i-implementers",
-	"priorities": "i-priorities", "partners": "i-partners", "form": "i-name"}
+	"priorities": "i-priorities", "partners": "i-partners", "confirm": "i-confirm", "form": "i-name"}
 
 func orNone(s string) string {
 	if s == "" {

@@ -14,14 +14,15 @@ import (
 // refused (422); an empty edit names no version, a conflict (409).
 var registryRouteRules = map[string]expect{
 	//                                                  anon sec  pres del  mgr  obs  partner
-	"GET /dialogues/{code}/initiatives/new":       {303, 200, 403, 403, 403, 403, 403},
-	"POST /dialogues/{code}/initiatives":          {303, 422, 403, 403, 403, 403, 403},
-	"GET /dialogues/{code}/initiatives/{id}/edit": {303, 200, 403, 403, 403, 403, 403},
-	"POST /dialogues/{code}/initiatives/{id}":     {303, 409, 403, 403, 403, 403, 403},
-	"GET /dialogues/{code}/participants/edit":     {303, 200, 403, 403, 403, 403, 403},
-	"POST /dialogues/{code}/participants":         {303, 409, 403, 403, 403, 403, 403},
-	"GET /dialogues/{code}/priorities/edit":       {303, 200, 403, 403, 403, 403, 403},
-	"POST /dialogues/{code}/priorities":           {303, 409, 403, 403, 403, 403, 403},
+	"GET /dialogues/{code}/initiatives/new":          {303, 200, 403, 403, 403, 403, 403},
+	"POST /dialogues/{code}/initiatives":             {303, 422, 403, 403, 403, 403, 403},
+	"GET /dialogues/{code}/initiatives/{id}/edit":    {303, 200, 403, 403, 403, 403, 403},
+	"POST /dialogues/{code}/initiatives/{id}":        {303, 409, 403, 403, 403, 403, 403},
+	"POST /dialogues/{code}/initiatives/{id}/remove": {303, 422, 403, 403, 403, 403, 403},
+	"GET /dialogues/{code}/participants/edit":        {303, 200, 403, 403, 403, 403, 403},
+	"POST /dialogues/{code}/participants":            {303, 409, 403, 403, 403, 403, 403},
+	"GET /dialogues/{code}/priorities/edit":          {303, 200, 403, 403, 403, 403, 403},
+	"POST /dialogues/{code}/priorities":              {303, 409, 403, 403, 403, 403, 403},
 }
 
 // medInitiative is the path of an initiative of the demo's med dialogue.

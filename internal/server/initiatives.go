@@ -24,6 +24,7 @@ func (s *server) initiativeRoutes(with withAction) {
 	with(auth.EditRegistry).Post("/dialogues/{code}/initiatives", s.page(s.createInitiative))
 	with(auth.EditRegistry).Get("/dialogues/{code}/initiatives/{id}/edit", s.page(s.editInitiative))
 	with(auth.EditRegistry).Post("/dialogues/{code}/initiatives/{id}", s.page(s.updateInitiative))
+	with(auth.EditRegistry).Post("/dialogues/{code}/initiatives/{id}/remove", s.page(s.removeInitiative))
 	with(auth.EditRegistry).Get("/dialogues/{code}/participants/edit", s.page(s.editParticipation))
 	with(auth.EditRegistry).Post("/dialogues/{code}/participants", s.page(s.saveParticipation))
 	with(auth.EditRegistry).Get("/dialogues/{code}/priorities/edit", s.page(s.editPriorities))
@@ -66,13 +67,7 @@ func (s *server) editInitiative(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := web.InitiativeForm{Dialogue: d, ID: id, Version: e.Version, Name: e.Initiative.Name,
-		Description: e.Initiative.Description, OtherDialogues: e.OtherDialogues}
-	var bodies []string
-	for _, m := range e.Initiative.Implementers {
-		bodies = append(bodies, m.Name)
-	}
-	f.Implementers = strings.Join(bodies, "\n")
+	f := s.initiativeFormFrom(d, e, nil, "")
 	return s.renderInitiativeForm(w, r, http.StatusOK, f, e.Initiative.PriorityIDs, e.Initiative.PartnerIDs)
 }
 
@@ -107,6 +102,58 @@ func (s *server) updateInitiative(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	return s.flashTo(w, r, "/dialogues/"+d.Code+"#initiatives", "Changes saved. The audit log keeps what each save recorded.")
+}
+
+// removeInitiative takes the initiative out of the dialogue once the box
+// confirming it is ticked; otherwise, or when someone saved it meanwhile,
+// the edit form says why and nothing changes.
+func (s *server) removeInitiative(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	d, id, err := s.initiativeOfURL(ctx, r)
+	if err != nil {
+		return err
+	}
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	status := http.StatusUnprocessableEntity
+	f := web.InitiativeForm{Errors: dialogue.FieldErrors{}}
+	if r.PostFormValue("confirm") != "on" {
+		f.Errors.Add("confirm", "Tick the box to confirm the removal.")
+	} else {
+		err = s.st.RemoveInitiative(ctx, actorOf(r), d.ID, id, version)
+		if dialogue.KindOf(err) != dialogue.KindConflict {
+			if err != nil {
+				return err
+			}
+			return s.flashTo(w, r, "/dialogues/"+d.Code+"#initiatives", "The initiative is removed from the dialogue; the audit log keeps what it held.")
+		}
+		f.ConflictMessage, status = errorMessage(err), http.StatusConflict
+	}
+	// The form as saved now, with the reason above it.
+	e, err := s.st.InitiativeForEdit(ctx, d.ID, id)
+	if err != nil {
+		return err
+	}
+	f = s.initiativeFormFrom(d, e, f.Errors, f.ConflictMessage)
+	if status == http.StatusConflict {
+		view, err := s.initiativeView(ctx, d, e.Initiative)
+		if err != nil {
+			return err
+		}
+		f.Conflict = &view
+	}
+	return s.renderInitiativeForm(w, r, status, f, e.Initiative.PriorityIDs, e.Initiative.PartnerIDs)
+}
+
+// initiativeFormFrom is the edit form of an initiative as saved.
+func (s *server) initiativeFormFrom(d dialogue.Dialogue, e store.InitiativeEdit, errs dialogue.FieldErrors, conflict string) web.InitiativeForm {
+	f := web.InitiativeForm{Dialogue: d, ID: e.Initiative.ID, Version: e.Version, Name: e.Initiative.Name,
+		Description: e.Initiative.Description, OtherDialogues: e.OtherDialogues, Errors: errs, ConflictMessage: conflict}
+	var bodies []string
+	for _, m := range e.Initiative.Implementers {
+		bodies = append(bodies, m.Name)
+	}
+	f.Implementers = strings.Join(bodies, "\n")
+	return f
 }
 
 // initiativeOfURL reads the dialogue and the initiative's id of the URL; an

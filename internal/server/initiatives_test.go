@@ -108,4 +108,20 @@ func TestSecretariatKeepsInitiatives(t *testing.T) {
 	if strings.Contains(get(t, sec, "/dialogues/clasi").body, "Demo training on smuggling") {
 		t.Error("the med initiative shows on the CLASI page")
 	}
+
+	// Removal: the box must be ticked; from a stale version it is refused;
+	// then the initiative is gone from the dialogue.
+	pageOK(t, sec, edit+"/edit", "Remove it from this dialogue", "it is deleted; the audit log keeps what it held")
+	unconfirmed := post(t, sec, edit+"/remove", url.Values{"version": {"2"}})
+	if unconfirmed.status != http.StatusUnprocessableEntity {
+		t.Fatalf("removal without the box ticked: %d", unconfirmed.status)
+	}
+	unconfirmed.mustContain(t, "removal without the box", "Tick the box to confirm the removal.", `id="i-confirm-error"`)
+	if r := post(t, sec, edit+"/remove", url.Values{"version": {"1"}, "confirm": {"on"}}); r.status != http.StatusConflict {
+		t.Fatalf("removal from a stale version: %d", r.status)
+	}
+	if r := post(t, sec, edit+"/remove", url.Values{"version": {"2"}, "confirm": {"on"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("removal: %d\n%s", r.status, r.body)
+	}
+	pageOK(t, sec, "/dialogues/med", "The initiative is removed").mustNotContain(t, "after the removal", "Demo training on smuggling networks")
 }

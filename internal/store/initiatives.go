@@ -261,3 +261,73 @@ func initiativeDetail(dialogueID int64, in InitiativeInput) map[string]any {
 	return map[string]any{"dialogue": dialogueID, "name": in.Name, "implementers": in.Implementers,
 		"priorities": in.PriorityIDs, "partners": in.PartnerIDs, "description_chars": len([]rune(in.Description))}
 }
+
+// RemoveInitiative takes an initiative out of the dialogue, from the
+// version the form showed: it no longer counts for the dialogue's priorities
+// and partners. An initiative that then serves no dialogue is deleted; the
+// audit entry keeps what it held, so that it can be recorded again.
+func (s *Store) RemoveInitiative(ctx context.Context, actor dialogue.Actor, dialogueID, id int64, baseVersion int) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		var version, dialogues int
+		var name, description string
+		var bodies []string
+		err := tx.QueryRow(ctx, `
+			SELECT i.version, i.name, i.description,
+			       ARRAY(SELECT m.name FROM initiative_implementers m WHERE m.initiative_id = i.id ORDER BY m.position),
+			       (SELECT count(*) FROM initiative_dialogues o WHERE o.initiative_id = i.id)::int
+			FROM initiatives i
+			JOIN initiative_dialogues idl ON idl.initiative_id = i.id AND idl.dialogue_id = $1
+			WHERE i.id = $2 FOR UPDATE OF i`, dialogueID, id).Scan(&version, &name, &description, &bodies, &dialogues)
+		if err != nil {
+			return notFound(err, "initiative")
+		}
+		if version != baseVersion {
+			return dialogue.Errorf(dialogue.KindConflict, "Someone saved this initiative after you opened it, so it was not removed: look at it as it is now first.")
+		}
+		var priorities, partners []int64
+		rows, err := tx.Query(ctx, `
+			DELETE FROM initiative_priorities WHERE initiative_id = $1
+			AND priority_id IN (SELECT id FROM priorities WHERE dialogue_id = $2) RETURNING priority_id`, id, dialogueID)
+		if err != nil {
+			return err
+		}
+		if priorities, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
+			return err
+		}
+		if dialogues > 1 {
+			// Its partners that take part in this dialogue alone go with it.
+			rows, err = tx.Query(ctx, `
+				DELETE FROM initiative_partners ip WHERE ip.initiative_id = $1
+				AND ip.delegation_id IN (SELECT delegation_id FROM dialogue_participants WHERE dialogue_id = $2 AND role = 'partner')
+				AND NOT EXISTS (SELECT 1 FROM initiative_dialogues o JOIN dialogue_participants dp ON dp.dialogue_id = o.dialogue_id
+				                WHERE o.initiative_id = $1 AND o.dialogue_id <> $2 AND dp.delegation_id = ip.delegation_id)
+				RETURNING delegation_id`, id, dialogueID)
+			if err != nil {
+				return err
+			}
+			if partners, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `DELETE FROM initiative_dialogues WHERE initiative_id = $1 AND dialogue_id = $2`, id, dialogueID); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `UPDATE initiatives SET version = version + 1, updated_at = now() WHERE id = $1`, id); err != nil {
+				return err
+			}
+		} else {
+			rows, err = tx.Query(ctx, `SELECT delegation_id FROM initiative_partners WHERE initiative_id = $1 ORDER BY delegation_id`, id)
+			if err != nil {
+				return err
+			}
+			if partners, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `DELETE FROM initiatives WHERE id = $1`, id); err != nil {
+				return err
+			}
+		}
+		return writeAudit(ctx, tx, actor, auditEntry{Action: "initiative.remove", ObjectType: "initiative", ObjectID: id,
+			Detail: map[string]any{"dialogue": dialogueID, "deleted": dialogues == 1, "name": name, "description": description,
+				"implementers": bodies, "priorities": priorities, "partners": partners}})
+	})
+}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/dialogue-secretariat/portal/internal/dialogue"
@@ -130,5 +131,30 @@ func TestInitiativesAreKeptByTheSecretariat(t *testing.T) {
 	recs, err := st.ListAudit(ctx, store.AuditFilter{Action: "initiative.", Limit: 10})
 	if err != nil || len(recs) != 4 || recs[0].Action != "initiative.update" || recs[3].Action != "initiative.create" {
 		t.Errorf("audit: %d records %v", len(recs), err)
+	}
+
+	// Removed from med: from a stale version, no; then the one serving med
+	// alone is deleted, EMPACT stays CLASI's with CLASI's priorities.
+	if err := st.RemoveInitiative(ctx, sec, med.ID, id, 1); dialogue.KindOf(err) != dialogue.KindConflict {
+		t.Errorf("removing from a stale version: %v", err)
+	}
+	if err := st.RemoveInitiative(ctx, sec, med.ID, id, 2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.InitiativeForEdit(ctx, med.ID, id); dialogue.KindOf(err) != dialogue.KindNotFound {
+		t.Errorf("the removed initiative is still med's: %v", err)
+	}
+	if err := st.RemoveInitiative(ctx, sec, med.ID, empact.ID, ee.Version+1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.InitiativeForEdit(ctx, med.ID, empact.ID); dialogue.KindOf(err) != dialogue.KindNotFound {
+		t.Errorf("EMPACT is still med's: %v", err)
+	}
+	if got := find(clasi.ID, empact.ID); !slices.Equal(got.PriorityIDs, clasiAfter) {
+		t.Errorf("CLASI's priorities of EMPACT after its removal from med: %v, want %v", got.PriorityIDs, clasiAfter)
+	}
+	recs, err = st.ListAudit(ctx, store.AuditFilter{Action: "initiative.", Limit: 2})
+	if err != nil || len(recs) != 2 || recs[0].Action != "initiative.remove" || !strings.Contains(recs[1].Detail, "Projet Sécurité") {
+		t.Errorf("the removals' audit: %+v %v", recs, err)
 	}
 }
