@@ -19,7 +19,7 @@ import (
 // store.CreateInitiative: the coverage matrix is drawn from them) and its
 // participation (participation.go) and priorities (priorities.go) from the
 // dialogue's page.
-func (s *server) initiativeRoutes(with withAction) {
+func (s *server) registryRoutes(with withAction) {
 	with(auth.EditRegistry).Get("/dialogues/{code}/initiatives/new", s.page(s.newInitiative))
 	with(auth.EditRegistry).Post("/dialogues/{code}/initiatives", s.page(s.createInitiative))
 	with(auth.EditRegistry).Get("/dialogues/{code}/initiatives/{id}/edit", s.page(s.editInitiative))

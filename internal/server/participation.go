@@ -14,8 +14,8 @@ import (
 )
 
 // The secretariat records a dialogue's scope, partners' phases and
-// participants (see store.SaveParticipation); the routes are registered
-// with the initiatives'.
+// participants (see store.SaveParticipation); registryRoutes (initiatives.go)
+// registers the routes.
 
 func (s *server) editParticipation(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()

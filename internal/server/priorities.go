@@ -12,7 +12,7 @@ import (
 )
 
 // The secretariat records a dialogue's thematic priorities (see
-// store.SavePriorities); the routes are registered with the initiatives'.
+// store.SavePriorities); registryRoutes (initiatives.go) registers the routes.
 
 func (s *server) editPriorities(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()

@@ -166,7 +166,7 @@ func (s *server) routes(r chi.Router) {
 	s.roundRoutes(with)
 	s.meetingRoutes(with)
 	s.searchRoutes(with)
-	s.initiativeRoutes(with)
+	s.registryRoutes(with)
 }
 
 // withAction gives a router whose routes need a permission of the policy.
