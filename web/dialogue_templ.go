@@ -171,7 +171,7 @@ func DialoguePage(v DialogueView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = phaseGroups(v.Participation.Phases).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = phaseGroups(v.Participation.Phases, false).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -179,7 +179,7 @@ func DialoguePage(v DialogueView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = delegationList(v.Participation.Observers).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = delegationList(v.Participation.Observers, false).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

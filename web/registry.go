@@ -135,3 +135,72 @@ func numbersPriority(label string) bool {
 	digits := strings.Trim(label, "0123456789") == ""
 	return roman || digits
 }
+
+// DelegationForm is the form on which the secretariat records a delegation
+// or edits one (Code set), as typed.
+type DelegationForm struct {
+	Editing       bool   // the delegation exists: its code and kind are fixed
+	SavedName     string // its name as saved, for the title
+	Version       int
+	Code          string
+	Kind          string
+	Name          string
+	NativeName    string
+	ProtocolOrder string
+	Footnote      string
+	MemberStates  int // how many there are, for the protocol order's hint
+	Errors        dialogue.FieldErrors
+	// Conflict: someone saved the delegation after the form was opened;
+	// the form keeps what was typed and shows the delegation as saved.
+	Conflict        *dialogue.Delegation
+	ConflictMessage string
+}
+
+var delegationFieldOrder = []string{"code", "kind", "name", "native_name", "protocol_order", "footnote", "form"}
+var delegationFieldIDs = map[string]string{"code": "d-code", "kind": "d-kind", "name": "d-name", "native_name": "d-native-name",
+	"protocol_order": "d-protocol-order", "footnote": "d-footnote", "form": "d-name"}
+
+var delegationKindOptions = []Option{
+	{Value: "partner", Label: "Partner country or regional body"},
+	{Value: "observer", Label: "Observer (an agency, an international organisation)"},
+	{Value: "institution", Label: "EU institution"},
+	{Value: "member_state", Label: "Member state"},
+}
+
+// kindLabel names a kind of delegation as the form's list does.
+func kindLabel(kind string) string {
+	for _, o := range delegationKindOptions {
+		if o.Value == kind {
+			return o.Label
+		}
+	}
+	return kind
+}
+
+// PresidencyForm is the form on which the secretariat records the
+// Presidency of a semester to come, as typed. Was is what the form showed
+// for that semester (store.PresidencyWas).
+type PresidencyForm struct {
+	Year, Semester, Delegation string
+	Was                        string
+	Current                    string // the member state recorded for the semester when the form was opened, or ""
+	MemberStates               []Option
+	Recorded                   []PresidencyRow // from the one in office on
+	Errors                     dialogue.FieldErrors
+	ConflictMessage            string
+}
+
+var presidencyFieldOrder = []string{"year", "semester", "delegation", "form"}
+var presidencyFieldIDs = map[string]string{"year": "pr-year", "semester": "pr-semester", "delegation": "pr-delegation", "form": "pr-year"}
+
+var semesterOptions = []Option{
+	{Value: "1", Label: "January–June"},
+	{Value: "2", Label: "July–December"},
+}
+
+// PresidencyRow is a Presidency of the list: the one in office (begun: it
+// stays as recorded) or one to come.
+type PresidencyRow struct {
+	Presidency dialogue.Presidency
+	InOffice   bool
+}

@@ -169,6 +169,11 @@ type DelegationsView struct {
 	Observers    []dialogue.Delegation
 	Others       []dialogue.Delegation // partners taking part in no dialogue
 	Dialogues    []DialogueParticipation
+	// Presidencies: the one in office and those recorded after it.
+	Presidencies []PresidencyRow
+	// EditRegistry: the viewer keeps the registry (links to the forms).
+	EditRegistry bool
+	Flash        string
 }
 
 // InitiativeView is an initiative with its priorities and partners named.

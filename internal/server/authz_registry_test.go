@@ -23,6 +23,13 @@ var registryRouteRules = map[string]expect{
 	"POST /dialogues/{code}/participants":            {303, 409, 403, 403, 403, 403, 403},
 	"GET /dialogues/{code}/priorities/edit":          {303, 200, 403, 403, 403, 403, 403},
 	"POST /dialogues/{code}/priorities":              {303, 409, 403, 403, 403, 403, 403},
+	// The delegations and the Presidencies ({delegation}: TN, a partner).
+	"GET /delegations/new":               {303, 200, 403, 403, 403, 403, 403},
+	"POST /delegations":                  {303, 422, 403, 403, 403, 403, 403},
+	"GET /delegations/{delegation}/edit": {303, 200, 403, 403, 403, 403, 403},
+	"POST /delegations/{delegation}":     {303, 409, 403, 403, 403, 403, 403},
+	"GET /presidencies/new":              {303, 200, 403, 403, 403, 403, 403},
+	"POST /presidencies":                 {303, 422, 403, 403, 403, 403, 403},
 }
 
 // medInitiative is the path of an initiative of the demo's med dialogue.

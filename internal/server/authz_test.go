@@ -132,6 +132,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 			}
 			path := pattern
 			path = strings.ReplaceAll(path, "{code}", "med")
+			path = strings.ReplaceAll(path, "{delegation}", "TN")
 			path = strings.ReplaceAll(path, "{token}", "no-such-token")
 			path = strings.ReplaceAll(path, "/static/*", web.AssetPath("site.css"))
 			if strings.HasPrefix(pattern, "/documents/") {

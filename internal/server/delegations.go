@@ -3,12 +3,14 @@ package server
 import (
 	"net/http"
 
+	"github.com/dialogue-secretariat/portal/internal/auth"
 	"github.com/dialogue-secretariat/portal/internal/dialogue"
 	"github.com/dialogue-secretariat/portal/web"
 )
 
 // delegations lists the member states in protocol order, the institutions,
-// the partners per dialogue and phase, and the observers.
+// the partners per dialogue and phase, the observers, and the Presidencies
+// from the one in office on.
 func (s *server) delegations(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	all, err := s.st.Delegations(ctx)
@@ -27,7 +29,12 @@ func (s *server) delegations(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var v web.DelegationsView
+	presidencies, err := s.presidencyRows(r)
+	if err != nil {
+		return err
+	}
+	v := web.DelegationsView{Presidencies: presidencies, EditRegistry: auth.Can(currentUser(ctx), auth.EditRegistry),
+		Flash: s.sessions.PopString(ctx, sessionFlash)}
 	inDialogue := map[int64]bool{}
 	today := s.today()
 	for _, d := range dialogues {

@@ -167,6 +167,7 @@ func (s *server) routes(r chi.Router) {
 	s.meetingRoutes(with)
 	s.searchRoutes(with)
 	s.registryRoutes(with)
+	s.delegationRoutes(with)
 }
 
 // withAction gives a router whose routes need a permission of the policy.
