@@ -80,3 +80,56 @@ func medID(t *testing.T, st interface {
 	}
 	return d.ID
 }
+
+// A partner joins: the secretariat records it on the delegations page with
+// the keyboard (a missing name is said beside the field, the code typed
+// stays), adds it to the dialogue's second phase, and finds it there in the
+// registry.
+func TestBrowserSecretariatRecordsAPartner(t *testing.T) {
+	raw, st := demoServerRaw(t)
+	sec := addUser(t, st, dialogue.RoleSecretariat, "", false)
+	ts := httptest.NewServer(raw)
+	t.Cleanup(ts.Close)
+	ctx := browser(t)
+	browserSignIn(t, ctx, ts.URL, sec.Email)
+
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/delegations"),
+		chromedp.Click(chromedp.Search(`//a[normalize-space()="Record a delegation"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#d-code")),
+		chromedp.SendKeys(chromedp.CSS("#d-code"), "mr"),
+		chromedp.Click(chromedp.Search(`//button[normalize-space()="Record the delegation"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#d-name-error")),
+	); err != nil {
+		t.Fatalf("a delegation without a name: %v", err)
+	}
+	if code, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#d-code"))); err != nil || code != "mr" {
+		t.Errorf("the code typed became %q (%v)", code, err)
+	}
+	if got := text(t, ctx, "#d-name-error"); !strings.Contains(got, "Enter the delegation's name") {
+		t.Errorf("the name's message: %q", got)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Focus(chromedp.CSS("#d-name")),
+		chromedp.SendKeys(chromedp.CSS("#d-name"), "Mauritania"),
+		chromedp.KeyEvent("\r"), // Enter submits the form
+		chromedp.WaitVisible(chromedp.Search(`//*[@role="status"][contains(., "Mauritania (MR) is recorded")]`)),
+		chromedp.Navigate(ts.URL+"/dialogues/med/participants/edit"),
+		chromedp.WaitVisible(chromedp.CSS("#p-add-delegation")),
+		chromedp.SetValue(chromedp.CSS("#p-add-delegation"), "MR"),
+		chromedp.SetValue(chromedp.CSS("#p-add-phase"), "2"),
+		chromedp.Click(chromedp.Search(`//button[normalize-space()="Save the participation"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#partners")),
+		chromedp.Navigate(ts.URL+"/delegations"),
+		chromedp.WaitVisible(chromedp.CSS("#partners")),
+	); err != nil {
+		t.Fatalf("record MR and add it to the dialogue: %v", err)
+	}
+	phase2, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+		const t = Array.from(document.querySelectorAll("table.partners")).find(t => t.caption.textContent.trim() === "Phase 2");
+		return t ? t.textContent : "";
+	})()`))
+	if err != nil || !strings.Contains(phase2, "Mauritania") {
+		t.Errorf("phase 2 of the registry: %q %v", phase2, err)
+	}
+}
