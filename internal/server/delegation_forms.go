@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -115,10 +116,27 @@ func (s *server) renderDelegationForm(w http.ResponseWriter, r *http.Request, st
 }
 
 // newPresidency opens the form, for a semester when the link names one
-// (?year=2031&semester=1: the member state recorded for it is chosen).
+// (?year=2031&semester=1: the member state recorded for it is chosen),
+// else for the first semester after those recorded.
 func (s *server) newPresidency(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := web.PresidencyForm{Year: q.Get("year"), Semester: q.Get("semester")}
+	if f.Year == "" && f.Semester == "" {
+		rows, err := s.presidencyRows(r)
+		if err != nil {
+			return err
+		}
+		today := s.today()
+		next := dialogue.Presidency{Year: today.Year(), Semester: 1} // the semester in office
+		if today.Month() >= time.July {
+			next.Semester = 2
+		}
+		if len(rows) > 0 {
+			next = rows[len(rows)-1].Presidency
+		}
+		next = dialogue.Presidency{Year: next.End(dialogue.Brussels).Year(), Semester: 3 - next.Semester}
+		f.Year, f.Semester = strconv.Itoa(next.Year), strconv.Itoa(next.Semester)
+	}
 	return s.renderPresidencyForm(w, r, http.StatusOK, f, true)
 }
 

@@ -83,6 +83,8 @@ func TestSecretariatRecordsPresidencies(t *testing.T) {
 	pageOK(t, sec, "/delegations", `href="/presidencies/new?year=2026&amp;semester=2"`).
 		mustNotContain(t, "the semester in office", `href="/presidencies/new?year=2026&amp;semester=1"`)
 
+	// A blank form opens at the first semester after those recorded.
+	pageOK(t, sec, "/presidencies/new", `id="pr-year" name="year" value="2031"`, `<option value="1" selected>January–June</option>`, `name="was" value="2031-1="`)
 	pageOK(t, sec, "/presidencies/new?year=2030&semester=2", "Recorded now: Malta", `<option value="MT" selected>`, `name="was" value="2030-2=MT"`)
 
 	bad := post(t, sec, "/presidencies", url.Values{"year": {"2026"}, "semester": {"1"}, "delegation": {"PL"}, "was": {"2026-1=CY"}})
