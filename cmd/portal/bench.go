@@ -55,6 +55,7 @@ type benchOptions struct {
 	out              string
 	only             string
 	storm            bool
+	profile          string
 }
 
 func benchCmd(ctx context.Context, cfg config, args []string, stdout io.Writer) (err error) {
@@ -71,6 +72,7 @@ func benchCmd(ctx context.Context, cfg config, args []string, stdout io.Writer) 
 	fs.StringVar(&o.out, "out", "bench", "directory of the reports")
 	fs.StringVar(&o.only, "only", "", "comma-separated names of the pages to measure (default all), e.g. matrix,search")
 	fs.BoolVar(&o.storm, "storm", true, "run the deadline storm")
+	fs.StringVar(&o.profile, "profile", "", "directory for a CPU profile (go tool pprof) of each page served in this process, alone, for --duration")
 	// The load generator shares the two cores with the portal it measures:
 	// at Go's default it collected twenty times a second (an 8 MB goal).
 	// The portal child tunes its own collector (tuneGC).

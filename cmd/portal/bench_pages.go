@@ -9,7 +9,9 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -598,7 +600,7 @@ func runPages(ctx context.Context, st *store.Store, base string, d *benchData, o
 		if len(only) > 0 && !only[p.Key] {
 			continue
 		}
-		al, err := measureAlone(ctx, inproc, p, o.password)
+		al, err := measureAlone(ctx, inproc, p, o)
 		if err != nil {
 			row := pageResult{Key: p.Key, Title: p.Title, Path: p.Path, Role: p.Role, Limit: p.Limit, Skipped: err.Error()}
 			rep.Pages = append(rep.Pages, row)
@@ -669,10 +671,10 @@ type alone struct {
 	P50                    time.Duration
 }
 
-func measureAlone(ctx context.Context, tr *countingTransport, p benchPage, password string) (alone, error) {
+func measureAlone(ctx context.Context, tr *countingTransport, p benchPage, o benchOptions) (alone, error) {
 	var a alone
 	sc := loadgen.Scenario{Name: p.Key, Base: "http://127.0.0.1:8080", Workers: 1, Operations: 1, Transport: tr,
-		Accept: p.accept, Setup: setupOf(p, password), Step: p.step}
+		Accept: p.accept, Setup: setupOf(p, o.password), Step: p.step}
 	team, err := loadgen.NewTeam(ctx, sc)
 	if err != nil {
 		return a, err
@@ -696,7 +698,30 @@ func measureAlone(ctx context.Context, tr *countingTransport, p benchPage, passw
 		return a, err
 	}
 	a.P50 = res.Percentile(50)
+	if o.profile != "" {
+		return a, profileAlone(ctx, team, filepath.Join(o.profile, p.Key+".pprof"), o.duration)
+	}
 	return a, nil
+}
+
+// profileAlone writes a CPU profile of the portal's handler serving the
+// team's page for d, one request after another: where the portal's own
+// time goes (the database's is in the waits), to read with go tool pprof.
+func profileAlone(ctx context.Context, team *loadgen.Team, path string, d time.Duration) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return errors.Join(err, f.Close())
+	}
+	team.Scenario.Operations, team.Scenario.Duration = 0, d
+	_, err = team.Run(ctx)
+	pprof.StopCPUProfile()
+	return errors.Join(err, f.Close())
 }
 
 // countingTransport serves requests with a handler in this process, each
