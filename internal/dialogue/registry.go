@@ -143,6 +143,24 @@ type Presidency struct {
 	Semester   int // 1: January–June, 2: July–December
 }
 
+// SemesterAt is the semester (a Presidency without its member state) of the
+// instant t in Brussels.
+func SemesterAt(t time.Time) Presidency {
+	b := t.In(Brussels)
+	if b.Month() >= time.July {
+		return Presidency{Year: b.Year(), Semester: 2}
+	}
+	return Presidency{Year: b.Year(), Semester: 1}
+}
+
+// Next is the semester after p's.
+func (p Presidency) Next() Presidency {
+	if p.Semester == 1 {
+		return Presidency{Year: p.Year, Semester: 2}
+	}
+	return Presidency{Year: p.Year + 1, Semester: 1}
+}
+
 // Start is the first day of the Presidency (in Brussels).
 func (p Presidency) Start(loc *time.Location) time.Time {
 	month := time.January

@@ -147,3 +147,26 @@ func TestPresidencyPeriod(t *testing.T) {
 		t.Fatal("Contains")
 	}
 }
+
+// A semester is Brussels': the last evening of June in UTC is already
+// July there. The semester after the second is the next year's first.
+func TestSemesterAt(t *testing.T) {
+	for _, c := range []struct {
+		at   time.Time
+		want Presidency
+	}{
+		{time.Date(2026, 6, 30, 21, 59, 0, 0, time.UTC), Presidency{Year: 2026, Semester: 1}},
+		{time.Date(2026, 6, 30, 22, 0, 0, 0, time.UTC), Presidency{Year: 2026, Semester: 2}},
+		{time.Date(2030, 12, 31, 23, 30, 0, 0, time.UTC), Presidency{Year: 2031, Semester: 1}},
+	} {
+		if got := SemesterAt(c.at); got != c.want {
+			t.Errorf("SemesterAt(%s) = %+v, want %+v", c.at, got, c.want)
+		}
+	}
+	if got := (Presidency{Year: 2030, Semester: 2}).Next(); got != (Presidency{Year: 2031, Semester: 1}) {
+		t.Errorf("after 2030/2: %+v", got)
+	}
+	if got := (Presidency{Year: 2031, Semester: 1}).Next(); got != (Presidency{Year: 2031, Semester: 2}) {
+		t.Errorf("after 2031/1: %+v", got)
+	}
+}

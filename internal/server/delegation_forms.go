@@ -3,7 +3,6 @@ package server
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -126,15 +125,11 @@ func (s *server) newPresidency(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		today := s.today()
-		next := dialogue.Presidency{Year: today.Year(), Semester: 1} // the semester in office
-		if today.Month() >= time.July {
-			next.Semester = 2
-		}
+		last := dialogue.SemesterAt(s.now())
 		if len(rows) > 0 {
-			next = rows[len(rows)-1].Presidency
+			last = rows[len(rows)-1].Presidency
 		}
-		next = dialogue.Presidency{Year: next.End(dialogue.Brussels).Year(), Semester: 3 - next.Semester}
+		next := last.Next()
 		f.Year, f.Semester = strconv.Itoa(next.Year), strconv.Itoa(next.Semester)
 	}
 	return s.renderPresidencyForm(w, r, http.StatusOK, f, true)

@@ -19,12 +19,12 @@ import (
 // PresidenciesFrom returns the Presidencies recorded from the one in office
 // at now on, in order.
 func (s *Store) PresidenciesFrom(ctx context.Context, now time.Time) ([]dialogue.Presidency, error) {
-	year, sem := semesterOf(now)
+	sem := dialogue.SemesterAt(now)
 	rows, err := s.pool.Query(ctx, `
 		SELECT p.id, p.year, p.semester, `+delegationColumns+`
 		FROM presidencies p JOIN delegations d ON d.id = p.delegation_id
 		WHERE (p.year, p.semester) >= ($1, $2)
-		ORDER BY p.year, p.semester`, year, sem)
+		ORDER BY p.year, p.semester`, sem.Year, sem.Semester)
 	if err != nil {
 		return nil, err
 	}
@@ -35,15 +35,6 @@ func (s *Store) PresidenciesFrom(ctx context.Context, now time.Time) ([]dialogue
 		p.Delegation = r.delegation()
 		return p, err
 	})
-}
-
-// semesterOf is the year and semester (1 or 2) of an instant, in Brussels.
-func semesterOf(t time.Time) (year, semester int) {
-	b := t.In(dialogue.Brussels)
-	if b.Month() >= time.July {
-		return b.Year(), 2
-	}
-	return b.Year(), 1
 }
 
 // PresidencyInput is a Presidency as the secretariat types it, and what the
@@ -86,8 +77,9 @@ func (s *Store) RecordPresidency(ctx context.Context, actor dialogue.Actor, now 
 	}
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		var stateID int64
+		var stateName string
 		if code != "" {
-			err := tx.QueryRow(ctx, `SELECT id FROM delegations WHERE code = $1 AND kind = 'member_state'`, code).Scan(&stateID)
+			err := tx.QueryRow(ctx, `SELECT id, name FROM delegations WHERE code = $1 AND kind = 'member_state'`, code).Scan(&stateID, &stateName)
 			if err != nil {
 				if err = notFound(err, ""); dialogue.KindOf(err) != dialogue.KindNotFound {
 					return err
@@ -114,11 +106,11 @@ func (s *Store) RecordPresidency(ctx context.Context, actor dialogue.Actor, now 
 			shown = ""
 		}
 		if holder != shown {
-			now := "No Presidency of " + p.Period() + " is recorded now."
+			recorded := "No Presidency of " + p.Period() + " is recorded now."
 			if holder != "" {
-				now = holderName + " holds the Presidency of " + p.Period() + " as recorded now."
+				recorded = holderName + " holds the Presidency of " + p.Period() + " as recorded now."
 			}
-			return dialogue.Errorf(dialogue.KindConflict, "%s Nothing was saved: save again to record %s.", now, code)
+			return dialogue.Errorf(dialogue.KindConflict, "%s Nothing was saved: save again to record %s's.", recorded, stateName)
 		}
 		if holder == code {
 			return nil // as recorded already

@@ -350,17 +350,13 @@ func lowerAll(ss []string) []string {
 
 // CurrentPresidency returns the Presidency holding office at now.
 func (s *Store) CurrentPresidency(ctx context.Context, now time.Time) (dialogue.Presidency, error) {
-	b := now.In(dialogue.Brussels)
-	sem := 1
-	if b.Month() >= time.July {
-		sem = 2
-	}
+	sem := dialogue.SemesterAt(now)
 	var p dialogue.Presidency
 	d := &p.Delegation
 	err := s.pool.QueryRow(ctx, `
 		SELECT p.id, p.year, p.semester, d.id, d.code, d.kind, d.name, d.native_name, coalesce(d.protocol_order, 0)
 		FROM presidencies p JOIN delegations d ON d.id = p.delegation_id
-		WHERE p.year = $1 AND p.semester = $2`, b.Year(), sem).
+		WHERE p.year = $1 AND p.semester = $2`, sem.Year, sem.Semester).
 		Scan(&p.ID, &p.Year, &p.Semester, &d.ID, &d.Code, &d.Kind, &d.Name, &d.NativeName, &d.ProtocolOrder)
 	return p, notFound(err, "presidency")
 }
