@@ -11,6 +11,20 @@ type UsersView struct {
 	Form          UserForm
 	Link          *ResetLink // a one-time link just issued
 	Filter        UsersFilter
+	Handover      *Handover // the secretariat's, in the weeks before a Presidency hands over
+}
+
+// Handover is the next Presidency, shown in the weeks before it takes
+// over: the secretariat reviews the Presidency accounts (the outgoing
+// staff's access to every draft and reply ends with their Presidency only
+// when their accounts are disabled), or records the Presidency when none
+// is recorded.
+type Handover struct {
+	Period   string // "January–June 2027"
+	Starts   string // "1 January 2027"
+	Days     int    // until it starts
+	Incoming string // the member state's name, "" when none is recorded
+	Outgoing string // the Presidency in office, when recorded
 }
 
 // UsersFilter is the users list's filter as typed. Query is the valid

@@ -171,6 +171,8 @@ type DelegationsView struct {
 	Dialogues    []DialogueParticipation
 	// Presidencies: the one in office and those recorded after it.
 	Presidencies []PresidencyRow
+	// Unrecorded: the coming semester, when no Presidency is recorded for it.
+	Unrecorded string
 	// EditRegistry: the viewer keeps the registry (links to the forms).
 	EditRegistry bool
 	Flash        string

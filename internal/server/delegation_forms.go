@@ -1,8 +1,10 @@
 package server
 
 import (
+	"math"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -202,4 +204,37 @@ func (s *server) presidencyRows(r *http.Request) ([]web.PresidencyRow, error) {
 		rows[i] = web.PresidencyRow{Presidency: p, InOffice: p.Contains(now, dialogue.Brussels)}
 	}
 	return rows, nil
+}
+
+// handoverWindow is how many days before a Presidency takes over the users
+// page reminds the secretariat of it.
+const handoverWindow = 45
+
+// handover is the next Presidency when it takes over within handoverWindow
+// days (see web.Handover), else nil.
+func (s *server) handover(r *http.Request) (*web.Handover, error) {
+	now := s.now()
+	next := dialogue.SemesterAt(now).Next()
+	start := next.Start(dialogue.Brussels)
+	b := now.In(dialogue.Brussels)
+	today := time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, dialogue.Brussels)
+	days := int(math.Round(start.Sub(today).Hours() / 24)) // a day of 23 or 25 hours is one day
+	if days > handoverWindow {
+		return nil, nil
+	}
+	rows, err := s.presidencyRows(r)
+	if err != nil {
+		return nil, err
+	}
+	h := &web.Handover{Period: next.Period(), Starts: longDate(start), Days: days}
+	for _, row := range rows {
+		p := row.Presidency
+		switch {
+		case p.Year == next.Year && p.Semester == next.Semester:
+			h.Incoming = p.Delegation.Name
+		case row.InOffice:
+			h.Outgoing = p.Delegation.Name
+		}
+	}
+	return h, nil
 }

@@ -35,6 +35,13 @@ func (s *server) delegations(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := web.DelegationsView{Presidencies: presidencies, EditRegistry: auth.Can(currentUser(ctx), auth.EditRegistry),
 		Flash: s.sessions.PopString(ctx, sessionFlash)}
+	next := dialogue.SemesterAt(s.now()).Next()
+	v.Unrecorded = next.Period()
+	for _, p := range presidencies {
+		if p.Presidency.Year == next.Year && p.Presidency.Semester == next.Semester {
+			v.Unrecorded = ""
+		}
+	}
 	inDialogue := map[int64]bool{}
 	today := s.today()
 	for _, d := range dialogues {

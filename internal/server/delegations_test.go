@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/dialogue-secretariat/portal/internal/dialogue"
 )
@@ -118,4 +119,37 @@ func TestSecretariatRecordsPresidencies(t *testing.T) {
 	if got := strconv.Itoa(last.Year) + "/" + strconv.Itoa(last.Semester) + " " + last.Delegation.Code; got != "2031/1 FR" {
 		t.Errorf("the last Presidency: %s", got)
 	}
+}
+
+// In the weeks before a Presidency takes over, the secretariat's users page
+// says so and links to the active Presidency accounts; when none is
+// recorded for the coming semester, it asks for it. Nobody else sees it,
+// and outside those weeks it is not there.
+func TestUsersPageRemindsOfTheHandover(t *testing.T) {
+	_, st := demoServerRaw(t)
+	at := func(now time.Time) http.Handler { return newHandlerAt(t, st, func() time.Time { return now }) }
+
+	// 22 November 2026: Lithuania takes over from Ireland in 40 days.
+	h := at(time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC))
+	sec := signedIn(t, h, st, dialogue.RoleSecretariat, "")
+	page := pageOK(t, sec, "/users", "Presidency handover in 40 days",
+		"Lithuania takes over the Presidency on 1 January 2027 from Ireland.", `href="/users?role=presidency&amp;status=active"`)
+	checkHTML(t, "/users", page.body)
+	manager := addUser(t, st, dialogue.RoleDelegate, "BE", true)
+	c, _ := login(t, h, manager.Email, testPassword)
+	pageOK(t, asUser{h: h, cookie: c, user: manager}, "/users").mustNotContain(t, "a manager's users page", "Presidency handover")
+
+	// The evening of 31 December in Brussels: tomorrow.
+	h = at(time.Date(2026, 12, 31, 21, 0, 0, 0, time.UTC))
+	pageOK(t, signedIn(t, h, st, dialogue.RoleSecretariat, ""), "/users", "Presidency handover in 1 day")
+
+	// Early November 2026: more than 45 days ahead, no notice.
+	h = at(time.Date(2026, 11, 10, 10, 0, 0, 0, time.UTC))
+	pageOK(t, signedIn(t, h, st, dialogue.RoleSecretariat, ""), "/users").mustNotContain(t, "mid-November", "Presidency handover")
+
+	// December 2030: the demo's Presidencies end with Malta's.
+	h = at(time.Date(2030, 12, 1, 10, 0, 0, 0, time.UTC))
+	pageOK(t, signedIn(t, h, st, dialogue.RoleSecretariat, ""), "/users", "No Presidency is recorded for January–June 2031", `href="/presidencies/new"`)
+	pageOK(t, signedIn(t, h, st, dialogue.RoleDelegate, "FR"), "/delegations", "No Presidency is recorded yet for January–June 2031.")
+	pageOK(t, sec, "/delegations").mustNotContain(t, "in 2026", "No Presidency is recorded yet")
 }

@@ -36,6 +36,9 @@ func (s *server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 		for _, d := range ds {
 			v.Delegations = append(v.Delegations, web.Option{Value: d.Code, Label: d.Code + " – " + d.Name})
 		}
+		if v.Handover, err = s.handover(r); err != nil {
+			return err
+		}
 	} else if u.Delegation != nil {
 		v.OwnDelegation = u.Delegation.Name
 	}
