@@ -30,6 +30,8 @@ type HomeView struct {
 	Delegation string
 	Rounds     []HomeRound       // the open rounds that concern the user
 	Cadence    []DialogueCadence // the secretariat: each dialogue's meeting cadence
+	// Handover: the secretariat, in the weeks before the Presidency changes.
+	Handover string
 }
 
 // HomeRound is an open consultation round as the home page lists it.

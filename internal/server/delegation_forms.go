@@ -213,12 +213,7 @@ const handoverWindow = 45
 // handover is the next Presidency when it takes over within handoverWindow
 // days (see web.Handover), else nil.
 func (s *server) handover(r *http.Request) (*web.Handover, error) {
-	now := s.now()
-	next := dialogue.SemesterAt(now).Next()
-	start := next.Start(dialogue.Brussels)
-	b := now.In(dialogue.Brussels)
-	today := time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, dialogue.Brussels)
-	days := int(math.Round(start.Sub(today).Hours() / 24)) // a day of 23 or 25 hours is one day
+	next, start, days := nextSemester(s.now())
 	if days > handoverWindow {
 		return nil, nil
 	}
@@ -237,4 +232,15 @@ func (s *server) handover(r *http.Request) (*web.Handover, error) {
 		}
 	}
 	return h, nil
+}
+
+// nextSemester is the semester after now's (Brussels), its first day, and
+// the days until then.
+func nextSemester(now time.Time) (next dialogue.Presidency, start time.Time, days int) {
+	next = dialogue.SemesterAt(now).Next()
+	start = next.Start(dialogue.Brussels)
+	b := now.In(dialogue.Brussels)
+	today := time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, dialogue.Brussels)
+	days = int(math.Round(start.Sub(today).Hours() / 24)) // a day of 23 or 25 hours is one day
+	return next, start, days
 }

@@ -122,7 +122,8 @@ func TestSecretariatRecordsPresidencies(t *testing.T) {
 }
 
 // In the weeks before a Presidency takes over, the secretariat's users page
-// says so and links to the active Presidency accounts; when none is
+// says so and links to the active Presidency accounts (and its home page
+// to the users page); when none is
 // recorded for the coming semester, it asks for it. Nobody else sees it,
 // and outside those weeks it is not there.
 func TestUsersPageRemindsOfTheHandover(t *testing.T) {
@@ -135,6 +136,8 @@ func TestUsersPageRemindsOfTheHandover(t *testing.T) {
 	page := pageOK(t, sec, "/users", "Presidency handover in 40 days",
 		"Lithuania takes over the Presidency on 1 January 2027 from Ireland.", `href="/users?role=presidency&amp;status=active"`)
 	checkHTML(t, "/users", page.body)
+	pageOK(t, sec, "/", "The Presidency changes on 1 January 2027, in 40 days.")
+	pageOK(t, signedIn(t, h, st, dialogue.RolePresidency, ""), "/").mustNotContain(t, "the Presidency's home", "The Presidency changes")
 	manager := addUser(t, st, dialogue.RoleDelegate, "BE", true)
 	c, _ := login(t, h, manager.Email, testPassword)
 	pageOK(t, asUser{h: h, cookie: c, user: manager}, "/users").mustNotContain(t, "a manager's users page", "Presidency handover")
@@ -145,7 +148,9 @@ func TestUsersPageRemindsOfTheHandover(t *testing.T) {
 
 	// Early November 2026: more than 45 days ahead, no notice.
 	h = at(time.Date(2026, 11, 10, 10, 0, 0, 0, time.UTC))
-	pageOK(t, signedIn(t, h, st, dialogue.RoleSecretariat, ""), "/users").mustNotContain(t, "mid-November", "Presidency handover")
+	early := signedIn(t, h, st, dialogue.RoleSecretariat, "")
+	pageOK(t, early, "/users").mustNotContain(t, "mid-November", "Presidency handover")
+	pageOK(t, early, "/").mustNotContain(t, "the home page in mid-November", "The Presidency changes")
 
 	// December 2030: the demo's Presidencies end with Malta's.
 	h = at(time.Date(2030, 12, 1, 10, 0, 0, 0, time.UTC))

@@ -42,6 +42,9 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case secretariat:
 		v.Role = "secretariat"
+		if _, start, days := nextSemester(now); days <= handoverWindow {
+			v.Handover = fmt.Sprintf("The Presidency changes on %s, in %d %s.", longDate(start), days, web.Plural(days, "day", "days"))
+		}
 		if !req.CadenceFrom.IsZero() {
 			v.Cadence = homeCadence(data.Dialogues, data.Cadence, now)
 		}
