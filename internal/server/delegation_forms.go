@@ -4,6 +4,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -43,7 +44,7 @@ func (s *server) createDelegation(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *server) editDelegation(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.st.DelegationForEdit(r.Context(), chi.URLParam(r, "delegation"))
+	e, err := s.st.DelegationForEdit(r.Context(), delegationOfURL(r))
 	if err != nil {
 		return err
 	}
@@ -52,7 +53,7 @@ func (s *server) editDelegation(w http.ResponseWriter, r *http.Request) error {
 
 func (s *server) updateDelegation(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	e, err := s.st.DelegationForEdit(ctx, chi.URLParam(r, "delegation"))
+	e, err := s.st.DelegationForEdit(ctx, delegationOfURL(r))
 	if err != nil {
 		return err
 	}
@@ -77,6 +78,12 @@ func (s *server) updateDelegation(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	return s.flashTo(w, r, "/delegations", "Changes to "+e.Delegation.Code+" saved. The audit log keeps what each save recorded.")
+}
+
+// delegationOfURL is the delegation's code in the URL, as codes are
+// written (/delegations/tn/edit is Tunisia's form).
+func delegationOfURL(r *http.Request) string {
+	return strings.ToUpper(chi.URLParam(r, "delegation"))
 }
 
 // delegationFormFrom is the edit form of a delegation as saved.

@@ -44,7 +44,7 @@ func TestSecretariatKeepsDelegations(t *testing.T) {
 
 	edit := pageOK(t, sec, "/delegations/MR/edit", "Edit Mauritania (MR)", `value="Mauritania"`, `name="version" value="1"`)
 	edit.mustNotContain(t, "a partner's form", `name="code"`, `name="kind"`, `name="protocol_order"`)
-	pageOK(t, sec, "/delegations/BE/edit", `name="protocol_order"`, `value="1"`)
+	pageOK(t, sec, "/delegations/be/edit", `name="protocol_order"`, `value="1"`, `action="/delegations/BE"`)
 	if r := get(t, sec, "/delegations/NOPE/edit"); r.status != http.StatusNotFound {
 		t.Errorf("an unknown delegation's form: %d", r.status)
 	}
