@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -153,7 +154,26 @@ func TestRecordPresidency(t *testing.T) {
 		return store.PresidencyInput{Year: year, Semester: sem, Delegation: code, Was: was}
 	}
 
-	err := st.RecordPresidency(ctx, sec, now, in("31", "3", "", ""))
+	// A meeting planned in 2031, when no Presidency of 2031 is recorded.
+	march := time.Date(2031, 3, 18, 10, 0, 0, 0, dialogue.Brussels)
+	meetingID, err := st.CreateMeeting(ctx, sec, store.MeetingInput{DialogueCode: "med", Level: dialogue.LevelSOM,
+		Title: "Senior officials 2031", StartsAt: march, EndsAt: march.Add(3 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	presidencyOf := func() string {
+		t.Helper()
+		ms, err := st.MeetingsByID(ctx, []int64{meetingID})
+		if err != nil || len(ms) != 1 {
+			t.Fatalf("the 2031 meeting: %v %v", ms, err)
+		}
+		return ms[0].Presidency
+	}
+	if p := presidencyOf(); p != "" {
+		t.Fatalf("the 2031 meeting is held under %q before any Presidency of 2031 is recorded", p)
+	}
+
+	err = st.RecordPresidency(ctx, sec, now, in("31", "3", "", ""))
 	wantFields(t, "an empty form", err, "year", "semester", "delegation")
 	err = st.RecordPresidency(ctx, sec, now, in("2031", "1", "TN", ""))
 	wantFields(t, "a partner", err, "delegation")
@@ -162,6 +182,9 @@ func TestRecordPresidency(t *testing.T) {
 
 	if err := st.RecordPresidency(ctx, sec, now, in("2031", "1", "pl", "2031-1=")); err != nil {
 		t.Fatal(err)
+	}
+	if p := presidencyOf(); !strings.HasPrefix(p, "Poland") {
+		t.Errorf("the 2031 meeting is held under %q once Poland's Presidency is recorded", p)
 	}
 	// A form opened for another semester, or before PL was recorded, did
 	// not show PL: it does not replace it.
@@ -173,6 +196,9 @@ func TestRecordPresidency(t *testing.T) {
 	}
 	if err := st.RecordPresidency(ctx, sec, now, in("2031", "1", "LT", "2031-1=PL")); err != nil {
 		t.Fatal(err)
+	}
+	if p := presidencyOf(); !strings.HasPrefix(p, "Lithuania") {
+		t.Errorf("the 2031 meeting is held under %q once Lithuania replaces Poland", p)
 	}
 	ps, err := st.PresidenciesFrom(ctx, now)
 	if err != nil {

@@ -124,11 +124,7 @@ func isCOSILevel(l dialogue.MeetingLevel) bool {
 // the Presidency (derived from the start date when not given) and the
 // back-to-back meeting. selfID is the meeting being edited (0 when new).
 func (in *MeetingInput) resolve(ctx context.Context, tx pgx.Tx, selfID int64, fe dialogue.FieldErrors) (dialogueID, presidencyID, backToBackID *int64, err error) {
-	b := in.StartsAt.In(dialogue.Brussels)
-	semester := 1
-	if b.Month() >= time.July {
-		semester = 2
-	}
+	sem := dialogue.SemesterAt(in.StartsAt)
 	var b2bLevel *string
 	var linkedHere int
 	err = tx.QueryRow(ctx, `
@@ -137,7 +133,7 @@ func (in *MeetingInput) resolve(ctx context.Context, tx pgx.Tx, selfID int64, fe
 		            ELSE (SELECT id FROM presidencies WHERE year = $4 AND semester = $5) END,
 		       (SELECT level FROM meetings WHERE id = $6),
 		       (SELECT count(*) FROM meetings WHERE back_to_back_id = $7)`,
-		in.DialogueID, in.DialogueCode, in.PresidencyID, b.Year(), semester, in.BackToBackID, selfID).
+		in.DialogueID, in.DialogueCode, in.PresidencyID, sem.Year, sem.Semester, in.BackToBackID, selfID).
 		Scan(&dialogueID, &presidencyID, &b2bLevel, &linkedHere)
 	if err != nil {
 		return nil, nil, nil, err

@@ -53,7 +53,8 @@ func PresidencyWas(year, semester int, code string) string {
 }
 
 // RecordPresidency records the Presidency of a semester that has not begun
-// at now, or changes the member state holding it. When the semester's
+// at now (and the meetings planned in it hold it), or changes the member
+// state holding it. When the semester's
 // Presidency is not the one the form showed (someone recorded it
 // meanwhile, or the form was opened for another semester), nothing is
 // written and the error is a conflict naming the one recorded.
@@ -122,6 +123,20 @@ func (s *Store) RecordPresidency(ctx context.Context, actor dialogue.Actor, now 
 			if isUniqueViolation(err, "") { // recorded meanwhile
 				return dialogue.Errorf(dialogue.KindConflict, "Someone recorded the Presidency of %s meanwhile. Nothing was saved: look at it, then save again.", p.Period())
 			}
+			if err != nil {
+				return err
+			}
+			// The meetings already planned in the semester were scheduled
+			// without a Presidency (none was recorded): they are held under
+			// this one, as those scheduled from now on will be.
+			tag, err := tx.Exec(ctx, `
+				UPDATE meetings SET presidency_id = $1
+				WHERE presidency_id IS NULL AND starts_at >= $2 AND starts_at < $3`,
+				id, p.Start(dialogue.Brussels), p.End(dialogue.Brussels))
+			if err != nil {
+				return err
+			}
+			detail["meetings"] = tag.RowsAffected()
 		} else {
 			detail["was"] = holder
 			_, err = tx.Exec(ctx, `UPDATE presidencies SET delegation_id = $2 WHERE id = $1`, id, stateID)
