@@ -21,7 +21,9 @@ func TestSecretariatKeepsDelegations(t *testing.T) {
 	sec := signedIn(t, raw, st, dialogue.RoleSecretariat, "")
 	pres := signedIn(t, raw, st, dialogue.RolePresidency, "")
 
-	pageOK(t, sec, "/delegations", `href="/delegations/new"`, `href="/delegations/TN/edit"`, `href="/delegations/BE/edit"`, `href="/delegations/EUROPOL/edit"`)
+	list := pageOK(t, sec, "/delegations", `href="/delegations/new"`, `href="/delegations/TN/edit"`, `href="/delegations/BE/edit"`, `href="/delegations/EUROPOL/edit"`)
+	checkHTML(t, "/delegations", list.body)
+	checkHTML(t, "/delegations/new", pageOK(t, sec, "/delegations/new", `name="code"`, `name="kind"`).body)
 	pageOK(t, pres, "/delegations", "Tunisia").mustNotContain(t, "the Presidency's delegations page", "/delegations/new", "/edit", "/presidencies/new")
 
 	bad := post(t, sec, "/delegations", url.Values{"code": {"tn"}, "kind": {"partner"}, "name": {"  "},
