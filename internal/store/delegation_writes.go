@@ -107,6 +107,9 @@ func (s *Store) CreateDelegation(ctx context.Context, actor dialogue.Actor, in D
 	order := in.normalize(fe, true)
 	var id int64
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := lockProtocolOrder(ctx, tx); err != nil {
+			return err
+		}
 		var taken bool
 		var states int
 		if err := tx.QueryRow(ctx, `
@@ -155,6 +158,9 @@ func (s *Store) CreateDelegation(ctx context.Context, actor dialogue.Actor, in D
 // between its old place and the new one move up or down one.
 func (s *Store) UpdateDelegation(ctx context.Context, actor dialogue.Actor, code string, baseVersion int, in DelegationInput) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := lockProtocolOrder(ctx, tx); err != nil {
+			return err
+		}
 		var id int64
 		var version, states int
 		var kind string
@@ -201,6 +207,15 @@ func (s *Store) UpdateDelegation(ctx context.Context, actor dialogue.Actor, code
 		}
 		return writeAudit(ctx, tx, actor, auditEntry{Action: "delegation.update", ObjectType: "delegation", ObjectID: id, Detail: detail})
 	})
+}
+
+// lockProtocolOrder makes the writes that may move member states in the
+// protocol order wait for one another until the end of the transaction:
+// two at once would each count and shift the places without seeing the
+// other's new member state.
+func lockProtocolOrder(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('delegations.protocol_order'))`)
+	return err
 }
 
 func delegationDetail(in DelegationInput, order int) map[string]any {
