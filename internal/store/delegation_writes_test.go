@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -214,5 +215,30 @@ func TestRecordPresidency(t *testing.T) {
 	recs, err := st.ListAudit(ctx, store.AuditFilter{Action: "presidency.", Limit: 10})
 	if err != nil || len(recs) != 2 {
 		t.Errorf("audit: %+v %v", recs, err)
+	}
+}
+
+// Member states recorded at the same moment each take a place, and the
+// order stays 1, 2, 3… without a gap or a repeat.
+func TestConcurrentMemberStates(t *testing.T) {
+	ctx := context.Background()
+	st, _ := demoStore(t)
+	sec := dialogue.Actor{Name: "sec@example.eu"}
+	codes := []string{"AL", "ME", "MK", "RS", "UA", "MD"}
+	errs := make(chan error, len(codes))
+	for i, code := range codes {
+		go func() {
+			_, err := st.CreateDelegation(ctx, sec, store.DelegationInput{Code: code, Kind: dialogue.MemberState,
+				Name: "Candidate " + code, ProtocolOrder: strconv.Itoa(1 + i%3)})
+			errs <- err
+		}()
+	}
+	for range codes {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if got := protocolCodes(t, st); len(got) != 27+len(codes) {
+		t.Errorf("%d member states after recording %d: %v", len(got), len(codes), got)
 	}
 }
