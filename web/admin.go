@@ -25,6 +25,7 @@ type Handover struct {
 	Days     int    // until it starts
 	Incoming string // the member state's name, "" when none is recorded
 	Outgoing string // the Presidency in office, when recorded
+	Accounts int    // active Presidency accounts
 }
 
 // UsersFilter is the users list's filter as typed. Query is the valid

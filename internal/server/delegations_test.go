@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/dialogue-secretariat/portal/internal/dialogue"
+	"github.com/dialogue-secretariat/portal/internal/store"
 )
 
 // The secretariat records a delegation and edits one from the delegations
@@ -136,7 +137,8 @@ func TestUsersPageRemindsOfTheHandover(t *testing.T) {
 	h := at(time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC))
 	sec := signedIn(t, h, st, dialogue.RoleSecretariat, "")
 	page := pageOK(t, sec, "/users", "Presidency handover in 40 days",
-		"Lithuania takes over the Presidency on 1 January 2027 from Ireland.", `href="/users?role=presidency&amp;status=active"`)
+		"Lithuania takes over the Presidency on 1 January 2027 from Ireland.", `href="/users?role=presidency&amp;status=active"`,
+		"review the "+strconv.Itoa(presidencyAccounts(t, st))+" active Presidency account")
 	checkHTML(t, "/users", page.body)
 	pageOK(t, sec, "/", "The Presidency changes on 1 January 2027, in 40 days.")
 	pageOK(t, signedIn(t, h, st, dialogue.RolePresidency, ""), "/").mustNotContain(t, "the Presidency's home", "The Presidency changes")
@@ -159,4 +161,15 @@ func TestUsersPageRemindsOfTheHandover(t *testing.T) {
 	pageOK(t, signedIn(t, h, st, dialogue.RoleSecretariat, ""), "/users", "No Presidency is recorded for January–June 2031", `href="/presidencies/new"`)
 	pageOK(t, signedIn(t, h, st, dialogue.RoleDelegate, "FR"), "/delegations", "No Presidency is recorded yet for January–June 2031.")
 	pageOK(t, sec, "/delegations").mustNotContain(t, "in 2026", "No Presidency is recorded yet")
+}
+
+// presidencyAccounts counts the active Presidency accounts.
+func presidencyAccounts(t *testing.T, st *store.Store) int {
+	t.Helper()
+	active := false
+	us, err := st.ListUsers(context.Background(), store.UserFilter{Role: dialogue.RolePresidency, Disabled: &active})
+	if err != nil || len(us) == 0 {
+		t.Fatalf("active Presidency accounts: %d %v", len(us), err)
+	}
+	return len(us)
 }

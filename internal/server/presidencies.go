@@ -120,7 +120,12 @@ func (s *server) handover(r *http.Request) (*web.Handover, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &web.Handover{Period: next.Period(), Starts: longDate(start), Days: days}
+	active := false
+	accounts, err := s.st.ListUsers(r.Context(), store.UserFilter{Role: dialogue.RolePresidency, Disabled: &active})
+	if err != nil {
+		return nil, err
+	}
+	h := &web.Handover{Period: next.Period(), Starts: longDate(start), Days: days, Accounts: len(accounts)}
 	for _, row := range rows {
 		p := row.Presidency
 		switch {
