@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -104,11 +105,17 @@ func checkSecurityHeaders(t *testing.T, path string, h http.Header) {
 // accessibility need: no style attributes, no <style> elements, no inline
 // script content, one <main id="main">, lang="en", every form field
 // labelled, every table captioned and its header cells scoped.
+var leakedComponent = regexp.MustCompile(`@[A-Z][A-Za-z]*\(`)
+
 func checkHTML(t *testing.T, path, body string) *html.Node {
 	t.Helper()
 	doc, err := html.Parse(strings.NewReader(body))
 	if err != nil {
 		t.Fatalf("GET %s: parse HTML: %v", path, err)
+	}
+	// A templ component called inside a line of text is printed as text.
+	if call := leakedComponent.FindString(body); call != "" {
+		t.Errorf("GET %s: the page shows the template call %q", path, call)
 	}
 	labels := map[string]bool{}
 	var fields []string
