@@ -1,6 +1,10 @@
 package web
 
-import "github.com/dialogue-secretariat/portal/internal/dialogue"
+import (
+	"github.com/a-h/templ"
+
+	"github.com/dialogue-secretariat/portal/internal/dialogue"
+)
 
 // UsersView is the user administration page.
 type UsersView struct {
@@ -12,6 +16,8 @@ type UsersView struct {
 	Link          *ResetLink // a one-time link just issued
 	Filter        UsersFilter
 	Handover      *Handover // the secretariat's, in the weeks before a Presidency hands over
+	UntilHint     string    // the secretariat's: a Presidency officer's usual last day of access
+	Flash         string    // the message of the action just done
 }
 
 // Handover is the next Presidency, shown in the weeks before it takes
@@ -26,6 +32,10 @@ type Handover struct {
 	Incoming string // the member state's name, "" when none is recorded
 	Outgoing string // the Presidency in office, when recorded
 	Accounts int    // active Presidency accounts
+	// OpenEnded of them have no last day of access before Starts;
+	// LastDay is the day before Starts, as the access form is filled in.
+	OpenEnded int
+	LastDay   string
 }
 
 // UsersFilter is the users list's filter as typed. Query is the valid
@@ -41,9 +51,10 @@ var usersFilterOrder = []string{"q", "delegation", "role", "status"}
 var usersFilterIDs = map[string]string{"q": "uf-q", "delegation": "uf-delegation", "role": "uf-role", "status": "uf-status"}
 
 var userStatusOptions = []Option{
-	{Value: "", Label: "Active and disabled"},
+	{Value: "", Label: "Every account"},
 	{Value: "active", Label: "Active"},
 	{Value: "disabled", Label: "Disabled"},
+	{Value: "ended", Label: "Access ended"},
 }
 
 // UserRow is a line of the users table.
@@ -56,6 +67,8 @@ type UserRow struct {
 	Delegation string
 	Manager    bool
 	Disabled   bool
+	Ended      bool   // past the last day of access
+	Until      string // the last day of access, "" for no end
 	Self       bool
 }
 
@@ -66,7 +79,23 @@ type UserForm struct {
 	Role       string
 	Delegation string
 	Manager    bool
+	Until      string // the last day of access, YYYY-MM-DD or ""
 	Errors     dialogue.FieldErrors
+}
+
+// UserAccessView is the form that sets a user's last day of access.
+type UserAccessView struct {
+	Name, Email, Role, Delegation string
+	Status                        string // as the list says it: "Active", "Disabled"...
+	Until                         string // as typed, YYYY-MM-DD or ""
+	Was                           string // the day the form showed when opened
+	// Suggest, for a Presidency officer: the last day of the Presidency in
+	// office (YYYY-MM-DD), and SuggestText saying so.
+	Suggest, SuggestText string
+	Action               templ.SafeURL // where the form posts, with the list's filter
+	Back                 templ.SafeURL // the users list, filtered as it was
+	Conflict             string        // someone saved another day meanwhile
+	Errors               dialogue.FieldErrors
 }
 
 // ResetLink is a one-time link to set a password, shown once.

@@ -97,7 +97,7 @@ func readBenchData(ctx context.Context, st *store.Store, o benchOptions) (*bench
 	var allDel []int64
 	var firstUser time.Time
 	for _, u := range users {
-		if !strings.HasSuffix(strings.ToLower(u.Email), benchEmailDomain) || u.Disabled {
+		if !strings.HasSuffix(strings.ToLower(u.Email), benchEmailDomain) || u.Inactive() {
 			continue
 		}
 		if firstUser.IsZero() || u.CreatedAt.Before(firstUser) {

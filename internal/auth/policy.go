@@ -80,10 +80,10 @@ func Actions() []Action {
 	return out
 }
 
-// ScopeOf returns how far u may perform a. A nil or disabled user may do
-// nothing.
+// ScopeOf returns how far u may perform a. A nil or inactive user (disabled,
+// or past the last day of access) may do nothing.
 func ScopeOf(u *dialogue.User, a Action) Scope {
-	if u == nil || u.Disabled {
+	if u == nil || u.Inactive() {
 		return Denied
 	}
 	row := policy[a]

@@ -13,6 +13,7 @@ func TestPolicyScopes(t *testing.T) {
 	managerBE := &dialogue.User{ID: 4, Role: dialogue.RoleDelegate, DelegationID: 10, IsManager: true}
 	observer := &dialogue.User{ID: 5, Role: dialogue.RoleObserver, DelegationID: 40}
 	disabled := &dialogue.User{ID: 6, Role: dialogue.RoleSecretariat, Disabled: true}
+	lapsed := &dialogue.User{ID: 7, Role: dialogue.RolePresidency, AccessEnded: true}
 
 	cases := []struct {
 		name       string
@@ -23,6 +24,8 @@ func TestPolicyScopes(t *testing.T) {
 	}{
 		{"anonymous reads nothing", nil, ViewRegistry, 0, false},
 		{"disabled secretariat does nothing", disabled, ViewAudit, 0, false},
+		{"presidency past its last day reads no reply", lapsed, ReadAllPositions, 10, false},
+		{"presidency past its last day reads no document", lapsed, ViewDocuments, 0, false},
 		{"secretariat reads the audit log", secretariat, ViewAudit, 0, true},
 		{"presidency does not read the audit log", presidency, ViewAudit, 0, false},
 		{"presidency drafts documents", presidency, DraftDocuments, 0, true},

@@ -52,8 +52,44 @@ type User struct {
 	DelegationID int64 // delegates and observers only
 	Delegation   *Delegation
 	IsManager    bool // manages the users of their own delegation
-	Disabled     bool
-	CreatedAt    time.Time
+	Disabled     bool // disabled by the secretariat or the delegation's manager
+	// AccessUntil is the last day (in Brussels) the user may use the
+	// portal, zero for no end: a Presidency officer's access ends with the
+	// Presidency they serve, a seconded expert's with the secondment.
+	// AccessEnded says that day has passed, by the database's clock.
+	AccessUntil time.Time
+	AccessEnded bool
+	CreatedAt   time.Time
+}
+
+// Inactive reports whether the account may not be used: disabled, or past
+// its last day of access. Sign-in, sessions, password links, calendar feeds
+// and every permission refuse an inactive account.
+func (u *User) Inactive() bool { return u.Disabled || u.AccessEnded }
+
+// AccountStatus is an account's state as the users list shows and filters it.
+type AccountStatus string
+
+const (
+	AccountActive   AccountStatus = "active"
+	AccountDisabled AccountStatus = "disabled" // by a person, whatever its last day
+	AccountEnded    AccountStatus = "ended"    // past its last day of access, not disabled
+)
+
+// Status is u's AccountStatus.
+func (u *User) Status() AccountStatus {
+	switch {
+	case u.Disabled:
+		return AccountDisabled
+	case u.AccessEnded:
+		return AccountEnded
+	}
+	return AccountActive
+}
+
+// Valid reports whether s is a known status.
+func (s AccountStatus) Valid() bool {
+	return s == AccountActive || s == AccountDisabled || s == AccountEnded
 }
 
 // Actor is who performs a write and from where, for the audit log.

@@ -109,8 +109,9 @@ func (s *server) sessionUser(ctx context.Context, id int64) (dialogue.User, erro
 }
 
 // loadUser puts the signed-in user in the request's context. A user who was
-// disabled (or deleted) since signing in is signed out here, at the next
-// request; a user whose rights changed gets a new session token.
+// disabled (or deleted), or whose last day of access has passed, since
+// signing in is signed out here, at the next request; a user whose rights
+// changed gets a new session token.
 func (s *server) loadUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
@@ -124,8 +125,8 @@ func (s *server) loadUser(next http.Handler) http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		if err != nil || u.Disabled {
-			s.log.InfoContext(ctx, "signing out a disabled or removed user", "user", id)
+		if err != nil || u.Inactive() {
+			s.log.InfoContext(ctx, "signing out a disabled, lapsed or removed user", "user", id)
 			if err := s.sessions.Destroy(ctx); err != nil {
 				s.fail(w, r, err)
 				return

@@ -121,6 +121,49 @@ func TestDisabledUserLosesAccess(t *testing.T) {
 	}
 }
 
+// A Presidency officer past the last day of access is signed out at the
+// next request, cannot sign in again (the message says no more than for a
+// wrong password), and the calendar feed is gone; the day itself is in.
+func TestAccessEndsAfterTheLastDay(t *testing.T) {
+	_, st := demoServerRaw(t)
+	raw := newHandlerAt(t, st, time.Now) // the day the database's clock says
+	ctx := context.Background()
+	officer := signedIn(t, raw, st, dialogue.RolePresidency, "")
+	feed, err := st.CalendarToken(ctx, officer.user.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec := signedIn(t, raw, st, dialogue.RoleSecretariat, "")
+	today := time.Now().In(dialogue.Brussels).Format(time.DateOnly)
+	if r := post(t, sec, "/users/"+itoa(officer.user.ID)+"/access", url.Values{"until": {today}}); r.status != http.StatusSeeOther {
+		t.Fatalf("last day today: %d %s", r.status, r.body)
+	}
+	pageOK(t, officer, "/rounds")
+	if r := get(t, raw, "/calendar/"+feed+".ics"); r.status != http.StatusOK {
+		t.Fatalf("feed on the last day: %d", r.status)
+	}
+
+	// The day after, as the database's clock tells: the form refuses a day
+	// gone by, so the test moves the day back in the store.
+	day, _ := time.Parse(time.DateOnly, today)
+	if err := st.SetAccessUntil(ctx, dialogue.Actor{Name: "test"}, officer.user.ID, store.AccessChange{Until: day.AddDate(0, 0, -1), Was: day}); err != nil {
+		t.Fatal(err)
+	}
+	r := get(t, officer, "/rounds")
+	if r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/login") {
+		t.Fatalf("after the last day: %d %s", r.status, r.header.Get("Location"))
+	}
+	c, rec := login(t, raw, officer.user.Email, testPassword)
+	if c != nil || rec.Code != http.StatusUnauthorized || !strings.Contains(rec.Body.String(), "The e-mail address or the password is not correct.") {
+		t.Fatalf("sign-in after the last day: %v %d", c, rec.Code)
+	}
+	if r := get(t, raw, "/calendar/"+feed+".ics"); r.status != http.StatusNotFound {
+		t.Fatalf("feed after the last day: %d", r.status)
+	}
+	pageOK(t, sec, "/users?status=ended", officer.user.Email, "Access ended")
+	pageOK(t, sec, "/users?status=active").mustNotContain(t, "active users", officer.user.Email)
+}
+
 func TestSessionTokenRenewedOnRoleChange(t *testing.T) {
 	raw, st := demoServerRaw(t)
 	be := signedIn(t, raw, st, dialogue.RoleDelegate, "BE")

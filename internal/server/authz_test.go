@@ -69,6 +69,8 @@ var coreRouteRules = map[string]expect{
 	"POST /users/{id}/enable":  {303, 303, 403, 403, 303, 403, 403},
 	"POST /users/{id}/reset":   {303, 200, 403, 403, 200, 403, 403},
 	"POST /users/{id}/role":    {303, 303, 403, 403, 403, 403, 403},
+	"GET /users/{id}/access":   {303, 200, 403, 403, 200, 403, 403},
+	"POST /users/{id}/access":  {303, 303, 403, 403, 303, 403, 403}, // no end, as the form showed
 	"GET /audit":               {303, 200, 403, 403, 403, 403, 403},
 }
 

@@ -5,8 +5,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/dialogue-secretariat/portal/internal/dialogue"
 )
@@ -58,5 +60,59 @@ func TestBrowserSecretariatFindsAndDisablesAUser(t *testing.T) {
 	}
 	if got, _, err := st.UserForLogin(t.Context(), fr.Email); err != nil || !got.Disabled {
 		t.Fatalf("%s is not disabled: %+v %v", fr.Email, got, err)
+	}
+}
+
+// The secretariat gives a Presidency officer a last day of access, from the
+// list filtered by role, with the keyboard: a day gone by is refused beside
+// the field, the day typed kept; a day to come is saved and the list,
+// filtered as it was, shows it.
+func TestBrowserSecretariatSetsALastDayOfAccess(t *testing.T) {
+	_, st := demoServerRaw(t)
+	raw := newHandlerAt(t, st, time.Now)
+	sec := addUser(t, st, dialogue.RoleSecretariat, "", false)
+	officer := addUser(t, st, dialogue.RolePresidency, "", false)
+	ts := httptest.NewServer(raw)
+	t.Cleanup(ts.Close)
+	ctx := browser(t)
+	browserSignIn(t, ctx, ts.URL, sec.Email)
+
+	link := `//tr[contains(., "` + officer.Email + `")]//a[starts-with(normalize-space(), "Last day of access")]`
+	past := time.Now().AddDate(0, 0, -7).Format(time.DateOnly)
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/users?role=presidency"),
+		chromedp.Focus(chromedp.Search(link)),
+		chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS("#a-until")),
+		chromedp.SetValue(chromedp.CSS("#a-until"), past),
+		chromedp.Focus(chromedp.CSS("#a-until")),
+		chromedp.KeyEvent(kb.Enter), // Enter in the field sends the form
+		chromedp.WaitVisible(chromedp.CSS("#a-until-error")),
+	); err != nil {
+		t.Fatalf("a day gone by: %v", err)
+	}
+	if msg := text(t, ctx, "#a-until-error"); !strings.Contains(msg, "Choose today or a later day") {
+		t.Fatalf("the message beside the field: %q", msg)
+	}
+	if v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#a-until").value`)); err != nil || v != past {
+		t.Fatalf("the day typed after the refusal: %q %v", v, err)
+	}
+
+	until := time.Now().AddDate(0, 1, 0)
+	if err := chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.CSS("#a-until"), until.Format(time.DateOnly)),
+		chromedp.Focus(chromedp.Search(`//button[normalize-space()="Save"]`)),
+		chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible(chromedp.Search(`//p[@role="status"][contains(., "The last day of access of `+officer.Name+`")]`)),
+	); err != nil {
+		t.Fatalf("save the last day: %v", err)
+	}
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil || !strings.HasSuffix(loc, "/users?role=presidency") {
+		t.Fatalf("back on %q (%v), want the list filtered as it was", loc, err)
+	}
+	row := text(t, ctx, `tr:has(td a[href="/users/`+itoa(officer.ID)+`/access?role=presidency"])`)
+	if !strings.Contains(row, "until "+until.Format("2 January 2006")) {
+		t.Fatalf("the officer's row: %q", row)
 	}
 }

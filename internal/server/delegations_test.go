@@ -136,11 +136,26 @@ func TestUsersPageRemindsOfTheHandover(t *testing.T) {
 	// 22 November 2026: Lithuania takes over from Ireland in 40 days.
 	h := at(time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC))
 	sec := signedIn(t, h, st, dialogue.RoleSecretariat, "")
+	n := presidencyAccounts(t, st)
 	page := pageOK(t, sec, "/users", "Presidency handover in 40 days",
 		"Lithuania takes over the Presidency on 1 January 2027 from Ireland.", `href="/users?role=presidency&amp;status=active"`,
-		"review the "+strconv.Itoa(presidencyAccounts(t, st))+" active Presidency account")
+		"review the "+strconv.Itoa(n)+" active Presidency account",
+		"last day of access before the handover: give the accounts of the outgoing staff the last day 31 December 2026")
 	checkHTML(t, "/users", page.body)
 	pageOK(t, sec, "/", "The Presidency changes on 1 January 2027, in 40 days.")
+	// Once every Presidency account ends with the semester, the notice
+	// only asks for the incoming staff.
+	officers, err := st.ListUsers(context.Background(), store.UserFilter{Role: dialogue.RolePresidency, Status: dialogue.AccountActive})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range officers {
+		if err := st.SetAccessUntil(context.Background(), dialogue.Actor{Name: "test"}, o.ID,
+			store.AccessChange{Until: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pageOK(t, sec, "/users", "Each ends before the handover; invite the incoming staff.").mustNotContain(t, "/users", "no last day of access")
 	pageOK(t, signedIn(t, h, st, dialogue.RolePresidency, ""), "/").mustNotContain(t, "the Presidency's home", "The Presidency changes")
 	manager := addUser(t, st, dialogue.RoleDelegate, "BE", true)
 	c, _ := login(t, h, manager.Email, testPassword)
@@ -166,8 +181,7 @@ func TestUsersPageRemindsOfTheHandover(t *testing.T) {
 // presidencyAccounts counts the active Presidency accounts.
 func presidencyAccounts(t *testing.T, st *store.Store) int {
 	t.Helper()
-	active := false
-	us, err := st.ListUsers(context.Background(), store.UserFilter{Role: dialogue.RolePresidency, Disabled: &active})
+	us, err := st.ListUsers(context.Background(), store.UserFilter{Role: dialogue.RolePresidency, Status: dialogue.AccountActive})
 	if err != nil || len(us) == 0 {
 		t.Fatalf("active Presidency accounts: %d %v", len(us), err)
 	}

@@ -114,6 +114,8 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) error {
 		reason = "wrong password"
 	case u.Disabled:
 		reason = "account disabled"
+	case u.AccessEnded:
+		reason = "access ended"
 	}
 	if reason != "" {
 		s.limits.failed(w, r, email, ip)
@@ -121,7 +123,8 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		// One message whatever went wrong: it never tells whether the
-		// e-mail address exists or the account is disabled.
+		// e-mail address exists, or the account is disabled or past its
+		// last day of access.
 		view.Error = "The e-mail address or the password is not correct."
 		return s.render(w, r, http.StatusUnauthorized, web.LoginPage(view))
 	}

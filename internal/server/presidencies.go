@@ -120,12 +120,17 @@ func (s *server) handover(r *http.Request) (*web.Handover, error) {
 	if err != nil {
 		return nil, err
 	}
-	active := false
-	accounts, err := s.st.ListUsers(r.Context(), store.UserFilter{Role: dialogue.RolePresidency, Disabled: &active})
+	accounts, err := s.st.ListUsers(r.Context(), store.UserFilter{Role: dialogue.RolePresidency, Status: dialogue.AccountActive})
 	if err != nil {
 		return nil, err
 	}
-	h := &web.Handover{Period: next.Period(), Starts: longDate(start), Days: days, Accounts: len(accounts)}
+	lastDay := start.AddDate(0, 0, -1)
+	h := &web.Handover{Period: next.Period(), Starts: longDate(start), Days: days, Accounts: len(accounts), LastDay: longDate(lastDay)}
+	for _, a := range accounts {
+		if a.AccessUntil.IsZero() || a.AccessUntil.After(time.Date(lastDay.Year(), lastDay.Month(), lastDay.Day(), 0, 0, 0, 0, time.UTC)) {
+			h.OpenEnded++
+		}
+	}
 	for _, row := range rows {
 		p := row.Presidency
 		switch {

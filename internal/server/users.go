@@ -1,11 +1,14 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
 
 	"github.com/dialogue-secretariat/portal/internal/auth"
@@ -26,7 +29,7 @@ func (s *server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 	ctx := r.Context()
 	u := currentUser(ctx)
 	all := auth.Can(u, auth.ManageUsers)
-	v := web.UsersView{All: all, Form: form, Link: link}
+	v := web.UsersView{All: all, Form: form, Link: link, Flash: s.sessions.PopString(ctx, sessionFlash)}
 	var ds []dialogue.Delegation
 	if all {
 		var err error
@@ -37,6 +40,9 @@ func (s *server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 			v.Delegations = append(v.Delegations, web.Option{Value: d.Code, Label: d.Code + " – " + d.Name})
 		}
 		if v.Handover, err = s.handover(r); err != nil {
+			return err
+		}
+		if _, v.UntilHint, err = s.presidencyLastDay(ctx); err != nil {
 			return err
 		}
 	} else if u.Delegation != nil {
@@ -59,7 +65,10 @@ func (s *server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 	}
 	for _, x := range list {
 		row := web.UserRow{ID: x.ID, Name: x.Name, Email: x.Email, Role: x.Role.Label(), Disabled: x.Disabled,
-			Self: x.ID == u.ID, Manager: x.IsManager, RoleValue: string(x.Role)}
+			Ended: x.AccessEnded, Self: x.ID == u.ID, Manager: x.IsManager, RoleValue: string(x.Role)}
+		if !x.AccessUntil.IsZero() {
+			row.Until = longDate(x.AccessUntil)
+		}
 		if x.Delegation != nil {
 			row.Delegation = x.Delegation.Code + " – " + x.Delegation.Name
 		}
@@ -103,14 +112,12 @@ func usersFilter(q url.Values, all bool, delegations []dialogue.Delegation) (web
 			}
 		}
 	}
-	switch form.Status {
-	case "":
-	case "active", "disabled":
-		disabled := form.Status == "disabled"
-		f.Disabled = &disabled
-		keep.Set("status", form.Status)
-	default:
-		form.Errors.Add("status", "Choose active or disabled, or neither for both.")
+	if form.Status != "" {
+		if f.Status = dialogue.AccountStatus(form.Status); f.Status.Valid() {
+			keep.Set("status", form.Status)
+		} else {
+			form.Errors.Add("status", "Choose a status from the list, or every account.")
+		}
 	}
 	if len(keep) > 0 {
 		form.Query = "?" + keep.Encode()
@@ -126,16 +133,28 @@ func (s *server) createUser(w http.ResponseWriter, r *http.Request) error {
 	form := web.UserForm{
 		Email: strings.TrimSpace(r.PostFormValue("email")), Name: strings.TrimSpace(r.PostFormValue("name")),
 		Role: r.PostFormValue("role"), Delegation: strings.ToUpper(r.PostFormValue("delegation")),
-		Manager: r.PostFormValue("manager") == "on",
+		Manager: r.PostFormValue("manager") == "on", Until: strings.TrimSpace(r.PostFormValue("until")),
 	}
-	nu := store.NewUser{Email: form.Email, Name: form.Name, Role: dialogue.Role(form.Role), DelegationCode: form.Delegation, IsManager: form.Manager}
+	until, untilErr := s.parseAccessUntil(form.Until, "")
+	nu := store.NewUser{Email: form.Email, Name: form.Name, Role: dialogue.Role(form.Role), DelegationCode: form.Delegation,
+		IsManager: form.Manager, AccessUntil: until}
 	if !auth.Can(u, auth.ManageUsers) {
 		// A manager invites delegates of their own delegation, nothing else:
 		// whatever the form says.
 		nu.Role, nu.IsManager, nu.DelegationCode = dialogue.RoleDelegate, false, u.Delegation.Code
 	}
-	created, err := s.st.CreateUser(ctx, actorOf(r), nu)
-	if fe := formErrors(err); fe != nil {
+	var created dialogue.User
+	var err error
+	if untilErr == "" {
+		created, err = s.st.CreateUser(ctx, actorOf(r), nu)
+	}
+	if fe := formErrors(err); fe != nil || untilErr != "" {
+		if fe == nil {
+			fe = dialogue.FieldErrors{}
+		}
+		if untilErr != "" {
+			fe.Add("until", untilErr)
+		}
 		form.Errors = fe
 		return s.renderUsers(w, r, http.StatusUnprocessableEntity, form, nil)
 	}
@@ -201,6 +220,123 @@ func (s *server) resetUser(w http.ResponseWriter, r *http.Request) error {
 		&web.ResetLink{For: t.Name + " (" + t.Email + ")", URL: link})
 }
 
+// userAccess opens the form that sets a user's last day of access.
+func (s *server) userAccess(w http.ResponseWriter, r *http.Request) error {
+	t, err := s.targetUser(r)
+	if err != nil {
+		return err
+	}
+	day := ""
+	if !t.AccessUntil.IsZero() {
+		day = t.AccessUntil.Format(time.DateOnly)
+	}
+	return s.renderUserAccess(w, r, http.StatusOK, t, web.UserAccessView{Until: day, Was: day})
+}
+
+// setUserAccess sets a user's last day of access, unless someone set
+// another since the form was opened: then the form comes back with the day
+// as saved now beside the day typed.
+func (s *server) setUserAccess(w http.ResponseWriter, r *http.Request) error {
+	t, err := s.targetUser(r)
+	if err != nil {
+		return err
+	}
+	v := web.UserAccessView{Until: strings.TrimSpace(r.PostFormValue("until")), Was: r.PostFormValue("was")}
+	was, bad := s.parseAccessUntil(v.Was, v.Was)
+	if bad != "" {
+		return dialogue.Errorf(dialogue.KindInvalid, "This form does not say which day it showed: open the users list again and set the day there.")
+	}
+	until, msg := s.parseAccessUntil(v.Until, v.Was)
+	if msg != "" {
+		v.Errors = dialogue.FieldErrors{"until": msg}
+		return s.renderUserAccess(w, r, http.StatusUnprocessableEntity, t, v)
+	}
+	err = s.st.SetAccessUntil(r.Context(), actorOf(r), t.ID, store.AccessChange{Until: until, Was: was})
+	if dialogue.KindOf(err) == dialogue.KindConflict {
+		v.Conflict, v.Was = errorMessage(err), ""
+		if t, err = s.targetUser(r); err != nil {
+			return err
+		}
+		if !t.AccessUntil.IsZero() {
+			v.Was = t.AccessUntil.Format(time.DateOnly)
+		}
+		return s.renderUserAccess(w, r, http.StatusConflict, t, v)
+	}
+	if err != nil {
+		return err
+	}
+	msg = "The access of " + t.Name + " has no end."
+	if !until.IsZero() {
+		msg = "The last day of access of " + t.Name + " is " + longDate(until) + "."
+	}
+	s.sessions.Put(r.Context(), sessionFlash, msg)
+	s.backToUsers(w, r)
+	return nil
+}
+
+func (s *server) renderUserAccess(w http.ResponseWriter, r *http.Request, status int, t dialogue.User, v web.UserAccessView) error {
+	v.Name, v.Email, v.Role = t.Name, t.Email, t.Role.Label()
+	if t.Delegation != nil {
+		v.Delegation = t.Delegation.Code + " – " + t.Delegation.Name
+	}
+	switch t.Status() {
+	case dialogue.AccountDisabled:
+		v.Status = "Disabled: the account cannot be used whatever its last day of access."
+	case dialogue.AccountEnded:
+		v.Status = "Access ended: its last day was " + longDate(t.AccessUntil) + "."
+	default:
+		v.Status = "Active"
+	}
+	if t.Role == dialogue.RolePresidency {
+		var err error
+		if _, v.SuggestText, err = s.presidencyLastDay(r.Context()); err != nil {
+			return err
+		}
+	}
+	back := usersHref(r)
+	v.Back = templ.SafeURL(back)
+	v.Action = templ.SafeURL(strings.Replace(back, "/users", "/users/"+strconv.FormatInt(t.ID, 10)+"/access", 1))
+	return s.render(w, r, status, web.UserAccessPage(v))
+}
+
+// parseAccessUntil reads a last day of access as typed ("" for no end), and
+// returns the problem to show beside the field, if any. A day before today
+// is refused unless it is the one the form showed (was): ending access
+// today or earlier is what disabling an account is for.
+func (s *server) parseAccessUntil(typed, was string) (time.Time, string) {
+	if typed == "" {
+		return time.Time{}, ""
+	}
+	day, err := time.Parse(time.DateOnly, typed)
+	if err != nil {
+		return time.Time{}, "Enter the day as a date, e.g. 2026-12-31, or leave it empty for no end."
+	}
+	b := s.today()
+	today := time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, time.UTC)
+	if day.Before(today) && typed != was {
+		return time.Time{}, "Choose today or a later day. To end the access now, disable the account."
+	}
+	return day, ""
+}
+
+// presidencyLastDay is the last day of the Presidency in office, and a hint
+// that proposes it as a Presidency officer's last day of access.
+func (s *server) presidencyLastDay(ctx context.Context) (time.Time, string, error) {
+	now := s.now()
+	last := dialogue.SemesterAt(now).End(dialogue.Brussels).AddDate(0, 0, -1)
+	hint := "A Presidency officer's access usually ends with the Presidency they serve: " + longDate(last) + " for the one in office"
+	p, err := s.st.CurrentPresidency(ctx, now)
+	switch {
+	case err == nil:
+		hint += ", " + p.Delegation.Name + "'s."
+	case dialogue.KindOf(err) == dialogue.KindNotFound:
+		hint += "."
+	default:
+		return last, "", err
+	}
+	return last, hint, nil
+}
+
 // setUserRole is the secretariat's: the user's sessions get a new token at
 // their next request (see loadUser).
 func (s *server) setUserRole(w http.ResponseWriter, r *http.Request) error {
@@ -227,6 +363,12 @@ func (s *server) setUserRole(w http.ResponseWriter, r *http.Request) error {
 // filtered as the action's URL says. The filter's values are encoded anew
 // into a path of the portal's own; the list checks them.
 func (s *server) backToUsers(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, usersHref(r), http.StatusSeeOther)
+}
+
+// usersHref is the users list, filtered as r's URL says, the filter's
+// values encoded anew into a path of the portal's own.
+func usersHref(r *http.Request) string {
 	q, keep := r.URL.Query(), url.Values{}
 	for _, k := range []string{"q", "delegation", "role", "status"} {
 		if v := strings.TrimSpace(q.Get(k)); v != "" {
@@ -237,7 +379,7 @@ func (s *server) backToUsers(w http.ResponseWriter, r *http.Request) {
 	if len(keep) > 0 {
 		to += "?" + keep.Encode()
 	}
-	http.Redirect(w, r, to, http.StatusSeeOther)
+	return to
 }
 
 func (s *server) issueResetLink(r *http.Request, userID int64) (string, error) {

@@ -1,12 +1,15 @@
 package server_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dialogue-secretariat/portal/internal/dialogue"
+	"github.com/dialogue-secretariat/portal/internal/store"
 )
 
 // The secretariat finds users by name or address, delegation, role and
@@ -29,7 +32,7 @@ func TestUsersListFilters(t *testing.T) {
 		t.Fatalf("a wrong filter: %d", bad.status)
 	}
 	bad.mustContain(t, "a wrong filter", "Choose a delegation from the list.", "Choose a role from the list.",
-		"Choose active or disabled", `value="Müller"`, `id="uf-delegation-error"`, `aria-invalid="true"`)
+		"Choose a status from the list", `value="Müller"`, `id="uf-delegation-error"`, `aria-invalid="true"`)
 	bad.mustNotContain(t, "a wrong filter", be.Email, fr.Email)
 	checkHTML(t, "a wrong filter", bad.body)
 
@@ -89,5 +92,106 @@ func TestRoleChangeDoesNotOverwriteAnother(t *testing.T) {
 	pageOK(t, second, "/users?q="+url.QueryEscape(be.Email), `name="was_manager" value="on"`)
 	if r := post(t, second, path, url.Values{"role": {"delegate"}}); r.status != http.StatusUnprocessableEntity && r.status != http.StatusBadRequest {
 		t.Fatalf("a form without the role it showed: %d", r.status)
+	}
+}
+
+// The secretariat sets a user's last day of access from the users list:
+// a wrong day is said beside the field and kept; a day set by someone else
+// meanwhile is not overwritten (the form comes back with both); the list
+// comes back filtered as it was and shows the day. A Presidency officer's
+// form proposes the last day of the Presidency in office.
+func TestUserAccessForm(t *testing.T) {
+	_, st := demoServerRaw(t)
+	raw := newHandlerAt(t, st, time.Now) // "a day gone by" is one of the real calendar
+	sec := signedIn(t, raw, st, dialogue.RoleSecretariat, "")
+	officer := addUser(t, st, dialogue.RolePresidency, "", false)
+	path := "/users/" + itoa(officer.ID) + "/access?role=presidency"
+	lastDay := dialogue.SemesterAt(time.Now()).End(dialogue.Brussels).AddDate(0, 0, -1).Format("2 January 2006")
+
+	page := pageOK(t, sec, path, "Last day of access of "+officer.Name, officer.Email, "Active",
+		"usually ends with the Presidency they serve: "+lastDay, `action="/users/`+itoa(officer.ID)+`/access?role=presidency"`,
+		`href="/users?role=presidency"`, `name="was" value=""`)
+	checkHTML(t, path, page.body)
+
+	for _, c := range []struct{ typed, message string }{
+		{"31/12/2026", "Enter the day as a date, e.g. 2026-12-31"},
+		{time.Now().AddDate(0, 0, -3).Format(time.DateOnly), "Choose today or a later day. To end the access now, disable the account."},
+	} {
+		r := post(t, sec, path, url.Values{"until": {c.typed}, "was": {""}})
+		if r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("%s: %d", c.typed, r.status)
+		}
+		r.mustContain(t, c.typed, c.message, `value="`+c.typed+`"`, `id="a-until-error"`, `aria-invalid="true"`)
+		checkHTML(t, c.typed, r.body)
+	}
+	if got, _ := st.UserByID(context.Background(), officer.ID); !got.AccessUntil.IsZero() {
+		t.Fatalf("a refused day was saved: %v", got.AccessUntil)
+	}
+
+	until := time.Now().AddDate(0, 2, 0)
+	r := post(t, sec, path, url.Values{"until": {until.Format(time.DateOnly)}, "was": {""}})
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/users?role=presidency" {
+		t.Fatalf("save: %d %q", r.status, r.header.Get("Location"))
+	}
+	pageOK(t, sec, "/users?role=presidency", "The last day of access of "+officer.Name+" is "+until.Format("2 January 2006")+".",
+		"until "+until.Format("2 January 2006"))
+
+	// Another officer's form, opened before that save, showed no end.
+	other := until.AddDate(0, 1, 0).Format(time.DateOnly)
+	r = post(t, sec, path, url.Values{"until": {other}, "was": {""}})
+	if r.status != http.StatusConflict {
+		t.Fatalf("stale form: %d", r.status)
+	}
+	r.mustContain(t, "stale form", "Changed by someone else meanwhile", "it is now "+until.Format("2 January 2006"),
+		`value="`+other+`"`, `name="was" value="`+until.Format(time.DateOnly)+`"`)
+	if got, _ := st.UserByID(context.Background(), officer.ID); got.AccessUntil.Format(time.DateOnly) != until.Format(time.DateOnly) {
+		t.Fatalf("the stale form overwrote the day: %v", got.AccessUntil)
+	}
+	// Saved again from the form that now shows the day: no end.
+	if r := post(t, sec, path, url.Values{"until": {""}, "was": {until.Format(time.DateOnly)}}); r.status != http.StatusSeeOther {
+		t.Fatalf("no end: %d", r.status)
+	}
+	pageOK(t, sec, "/users?role=presidency", "The access of "+officer.Name+" has no end.")
+
+	// A manager sets the day of their own delegation's delegates only.
+	manager := addUser(t, st, dialogue.RoleDelegate, "BE", true)
+	c, _ := login(t, raw, manager.Email, testPassword)
+	asManager := asUser{h: raw, cookie: c, user: manager}
+	fr := addUser(t, st, dialogue.RoleDelegate, "FR", false)
+	if r := get(t, asManager, "/users/"+itoa(fr.ID)+"/access"); r.status != http.StatusNotFound {
+		t.Fatalf("a manager opens another delegation's user: %d", r.status)
+	}
+	if r := post(t, asManager, "/users/"+itoa(officer.ID)+"/access", url.Values{"until": {other}}); r.status != http.StatusNotFound {
+		t.Fatalf("a manager sets a Presidency officer's day: %d", r.status)
+	}
+	be := addUser(t, st, dialogue.RoleDelegate, "BE", false)
+	pageOK(t, asManager, "/users/"+itoa(be.ID)+"/access", "Last day of access of "+be.Name).
+		mustNotContain(t, "a delegate's form", "usually ends with the Presidency")
+}
+
+// The new-user form takes a last day of access; a wrong one is said beside
+// the field and every field keeps what was typed.
+func TestNewUserWithALastDayOfAccess(t *testing.T) {
+	_, st := demoServerRaw(t)
+	raw := newHandlerAt(t, st, time.Now)
+	sec := signedIn(t, raw, st, dialogue.RoleSecretariat, "")
+	form := url.Values{"name": {"Nora Officer"}, "email": {"nora@presidency.example"}, "role": {"presidency"}, "until": {"2020-01-01"}}
+	r := post(t, sec, "/users", form)
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a day gone by: %d", r.status)
+	}
+	r.mustContain(t, "a day gone by", "Choose today or a later day", `value="2020-01-01"`, `value="Nora Officer"`, `value="nora@presidency.example"`, `href="#u-until"`)
+	checkHTML(t, "a day gone by", r.body)
+	if us, _ := st.ListUsers(context.Background(), store.UserFilter{Words: "nora@"}); len(us) != 0 {
+		t.Fatalf("created despite the wrong day: %+v", us)
+	}
+	until := time.Now().AddDate(0, 3, 0)
+	form.Set("until", until.Format(time.DateOnly))
+	if r := post(t, sec, "/users", form); r.status != http.StatusCreated {
+		t.Fatalf("create: %d", r.status)
+	}
+	us, err := st.ListUsers(context.Background(), store.UserFilter{Words: "nora@"})
+	if err != nil || len(us) != 1 || us[0].AccessUntil.Format(time.DateOnly) != until.Format(time.DateOnly) {
+		t.Fatalf("created: %+v %v", us, err)
 	}
 }

@@ -1503,15 +1503,16 @@ func (s *Store) RevokeCalendarToken(ctx context.Context, actor dialogue.Actor, u
 	})
 }
 
-// UserByCalendarToken returns the enabled user whose feed token this is;
-// an unknown, revoked or replaced token, or a disabled user, is not found.
+// UserByCalendarToken returns the active user whose feed token this is; an
+// unknown, revoked or replaced token, or a user disabled or past the last
+// day of access, is not found.
 func (s *Store) UserByCalendarToken(ctx context.Context, token string) (dialogue.User, error) {
 	if len(token) < 32 {
 		return dialogue.User{}, dialogue.Errorf(dialogue.KindNotFound, "calendar not found")
 	}
 	u, err := scanUser(s.pool.QueryRow(ctx, `SELECT `+userColumns+`
 		FROM users u LEFT JOIN delegations d ON d.id = u.delegation_id
-		WHERE u.calendar_token = $1 AND u.disabled_at IS NULL`, token))
+		WHERE u.calendar_token = $1 AND `+userActive, token))
 	return u, notFound(err, "calendar")
 }
 

@@ -18,8 +18,10 @@ type NewUser struct {
 	Role           dialogue.Role
 	DelegationCode string // required for delegates and observers
 	IsManager      bool
-	PasswordHash   string // argon2id PHC string; "" leaves the account without a password
-	Demo           bool   // a demo account
+	// AccessUntil: the last day of access (a date; zero: no end).
+	AccessUntil  time.Time
+	PasswordHash string // argon2id PHC string; "" leaves the account without a password
+	Demo         bool   // a demo account
 }
 
 // CreateUser validates and inserts a user, with its audit record.
@@ -74,23 +76,24 @@ func (s *Store) CreateUser(ctx context.Context, actor dialogue.Actor, u NewUser)
 			hash = &u.PasswordHash
 		}
 		err := tx.QueryRow(ctx, `
-			INSERT INTO users (email, name, role, delegation_id, is_manager, password_hash, demo)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)
+			INSERT INTO users (email, name, role, delegation_id, is_manager, password_hash, demo, access_until)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 			RETURNING id, created_at`,
-			u.Email, u.Name, u.Role, delegationID, u.IsManager, hash, u.Demo).Scan(&out.ID, &out.CreatedAt)
+			u.Email, u.Name, u.Role, delegationID, u.IsManager, hash, u.Demo, dateOrNull(u.AccessUntil)).Scan(&out.ID, &out.CreatedAt)
 		if isUniqueViolation(err, "users_email_uq") {
 			return dialogue.FieldError("email", "A user with this e-mail address already exists.")
 		}
 		if err != nil {
 			return err
 		}
-		out.Email, out.Name, out.Role, out.IsManager = u.Email, u.Name, u.Role, u.IsManager
+		out.Email, out.Name, out.Role, out.IsManager, out.AccessUntil = u.Email, u.Name, u.Role, u.IsManager, u.AccessUntil
 		if delegationID != nil {
 			out.DelegationID = *delegationID
 		}
 		return writeAudit(ctx, tx, actor, auditEntry{
 			Action: "user.create", ObjectType: "user", ObjectID: out.ID,
-			Detail: map[string]any{"email": u.Email, "role": u.Role, "delegation": u.DelegationCode, "manager": u.IsManager},
+			Detail: map[string]any{"email": u.Email, "role": u.Role, "delegation": u.DelegationCode, "manager": u.IsManager,
+				"access_until": auditDate(dateOrNull(u.AccessUntil))},
 		})
 	})
 	return out, err
@@ -99,16 +102,29 @@ func (s *Store) CreateUser(ctx context.Context, actor dialogue.Actor, u NewUser)
 // userColumns selects a user with its delegation, for scanUser.
 const userColumns = `
 	u.id, u.email, u.name, u.role, coalesce(u.delegation_id, 0), u.is_manager,
-	u.disabled_at IS NOT NULL, u.created_at,
+	u.disabled_at IS NOT NULL, u.access_until, ` + accessEnded + `, u.created_at,
 	coalesce(d.code, ''), coalesce(d.kind, ''), coalesce(d.name, ''), coalesce(d.footnote, '')`
+
+// accessEnded holds for a user (u) whose last day of access, in Brussels,
+// has passed by the database's clock: the clock every session, link and
+// feed is checked by, whatever the portal's machine says.
+const accessEnded = `coalesce(u.access_until < (now() AT TIME ZONE 'Europe/Brussels')::date, false)`
+
+// userActive holds for a user (u) who may use the portal: not disabled, and
+// not past the last day of access.
+const userActive = `(u.disabled_at IS NULL AND NOT ` + accessEnded + `)`
 
 func scanUser(row pgx.Row, extra ...any) (dialogue.User, error) {
 	var u dialogue.User
 	var d dialogue.Delegation
+	var until *time.Time
 	dest := append([]any{&u.ID, &u.Email, &u.Name, &u.Role, &u.DelegationID, &u.IsManager,
-		&u.Disabled, &u.CreatedAt, &d.Code, &d.Kind, &d.Name, &d.Footnote}, extra...)
+		&u.Disabled, &until, &u.AccessEnded, &u.CreatedAt, &d.Code, &d.Kind, &d.Name, &d.Footnote}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return u, err
+	}
+	if until != nil {
+		u.AccessUntil = *until
 	}
 	if u.DelegationID != 0 {
 		d.ID = u.DelegationID
@@ -147,9 +163,9 @@ type UserFilter struct {
 	// Words: found in the name or the e-mail address, case and accents
 	// ignored ("muller" finds Müller).
 	Words string
-	// Disabled: true, the disabled accounts; false, the active ones; nil,
-	// both.
-	Disabled *bool
+	// Status: the accounts of that status (see dialogue.User.Status); "":
+	// every account.
+	Status dialogue.AccountStatus
 }
 
 // ListUsers returns users ordered by delegation (protocol order) and name.
@@ -161,9 +177,12 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter) ([]dialogue.User, e
 		WHERE ($1 = 0 OR u.delegation_id = $1)
 		  AND ($2 = '' OR u.role = $2)
 		  AND ($3 = '' OR unaccent(u.name) ILIKE '%' || unaccent($3) || '%' OR unaccent(u.email) ILIKE '%' || unaccent($3) || '%')
-		  AND ($4::boolean IS NULL OR (u.disabled_at IS NOT NULL) = $4)
+		  AND CASE $4 WHEN 'active' THEN `+userActive+`
+		              WHEN 'disabled' THEN u.disabled_at IS NOT NULL
+		              WHEN 'ended' THEN u.disabled_at IS NULL AND `+accessEnded+`
+		              ELSE true END
 		ORDER BY d.id IS NOT NULL, array_position(ARRAY['member_state','institution','partner','observer'], d.kind), d.protocol_order NULLS LAST, d.name, u.name`,
-		f.DelegationID, string(f.Role), escapeLike(f.Words), f.Disabled)
+		f.DelegationID, string(f.Role), escapeLike(f.Words), string(f.Status))
 	if err != nil {
 		return nil, err
 	}
@@ -225,6 +244,55 @@ func (s *Store) SetDisabled(ctx context.Context, actor dialogue.Actor, userID in
 	})
 }
 
+// AccessChange sets a user's last day of access (a date; zero: no end) on
+// a form that showed the day as it was (Was).
+type AccessChange struct{ Until, Was time.Time }
+
+// SetAccessUntil sets a user's last day of access, unless it is no longer
+// the one the form showed. Sessions are not touched here: the session
+// middleware signs the user out at the first request after that day.
+func (s *Store) SetAccessUntil(ctx context.Context, actor dialogue.Actor, userID int64, c AccessChange) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		var now *time.Time
+		if err := tx.QueryRow(ctx, `SELECT access_until FROM users WHERE id = $1 FOR UPDATE`, userID).Scan(&now); err != nil {
+			return notFound(err, "user")
+		}
+		if was := dateOrNull(c.Was); (now == nil) != (was == nil) || (now != nil && !now.Equal(*was)) {
+			return dialogue.Errorf(dialogue.KindConflict, "This account's last day of access was changed meanwhile: it is now %s. Nothing was changed; the form shows it as it is.", dayOrNone(now))
+		}
+		if _, err := tx.Exec(ctx, `UPDATE users SET access_until = $2, updated_at = now() WHERE id = $1`, userID, dateOrNull(c.Until)); err != nil {
+			return err
+		}
+		return writeAudit(ctx, tx, actor, auditEntry{Action: "user.access_until", ObjectType: "user", ObjectID: userID,
+			Detail: map[string]any{"until": auditDate(dateOrNull(c.Until)), "was": auditDate(now)}})
+	})
+}
+
+// dateOrNull is a civil date for a date column: its day, or NULL for zero.
+func dateOrNull(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	return &d
+}
+
+// auditDate is a date as the audit log's detail keeps it, 2026-12-31, or
+// null.
+func auditDate(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.Format(time.DateOnly)
+}
+
+func dayOrNone(t *time.Time) string {
+	if t == nil {
+		return "no end"
+	}
+	return t.Format("2 January 2006")
+}
+
 // RoleChange is a change of a user's role, made on a form that showed the
 // role as it was (Was, WasManager).
 type RoleChange struct {
@@ -284,7 +352,7 @@ func (s *Store) ResetUser(ctx context.Context, tokenHash []byte) (dialogue.User,
 	u, err := scanUser(s.pool.QueryRow(ctx, `SELECT `+userColumns+`
 		FROM password_resets r JOIN users u ON u.id = r.user_id
 		LEFT JOIN delegations d ON d.id = u.delegation_id
-		WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > now() AND u.disabled_at IS NULL`, tokenHash))
+		WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > now() AND `+userActive, tokenHash))
 	return u, notFound(err, "reset link")
 }
 
@@ -297,7 +365,7 @@ func (s *Store) ConsumePasswordReset(ctx context.Context, actor dialogue.Actor, 
 			UPDATE password_resets r SET used_at = now()
 			FROM users u
 			WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > now()
-			  AND u.id = r.user_id AND u.disabled_at IS NULL
+			  AND u.id = r.user_id AND `+userActive+`
 			RETURNING r.user_id`, tokenHash).Scan(&userID)
 		if err != nil {
 			return notFound(err, "reset link")

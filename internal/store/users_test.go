@@ -247,22 +247,34 @@ func TestListUsersFilters(t *testing.T) {
 	if err := st.SetDisabled(ctx, cli, sec.ID, true); err != nil {
 		t.Fatal(err)
 	}
+	// Two Presidency officers: one past the last day of access, one before it.
+	now := time.Now()
+	for _, p := range []struct {
+		name  string
+		until time.Time
+	}{{"Pia Presidency", now.AddDate(0, 0, -2)}, {"Paul Presidency", now.AddDate(0, 0, 30)}} {
+		if _, err := st.CreateUser(ctx, cli, store.NewUser{Email: strings.Fields(p.name)[0] + "@presidency.example", Name: p.name,
+			Role: dialogue.RolePresidency, AccessUntil: p.until}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	var be int64 = muller.DelegationID
-	yes, no := true, false
 	cases := []struct {
 		name string
 		f    store.UserFilter
 		want []string
 	}{
-		{"all", store.UserFilter{}, []string{"Sam Secretary", "Anna Dupont", "Jürgen Müller", "Olga Observer"}},
+		{"all", store.UserFilter{}, []string{"Paul Presidency", "Pia Presidency", "Sam Secretary", "Anna Dupont", "Jürgen Müller", "Olga Observer"}},
 		{"delegation", store.UserFilter{DelegationID: be}, []string{"Anna Dupont", "Jürgen Müller"}},
 		{"role", store.UserFilter{Role: dialogue.RoleObserver}, []string{"Olga Observer"}},
 		{"words without accents", store.UserFilter{Words: "MULLER"}, []string{"Jürgen Müller"}},
 		{"words of the address", store.UserFilter{Words: "europol.ex"}, []string{"Olga Observer"}},
 		{"an underscore is an underscore", store.UserFilter{Words: "a_b"}, []string{"Anna Dupont"}},
 		{"a percent sign is a percent sign", store.UserFilter{Words: "%"}, nil},
-		{"disabled", store.UserFilter{Disabled: &yes}, []string{"Sam Secretary"}},
-		{"active of a delegation", store.UserFilter{Disabled: &no, DelegationID: be, Words: "anna"}, []string{"Anna Dupont"}},
+		{"disabled", store.UserFilter{Status: dialogue.AccountDisabled}, []string{"Sam Secretary"}},
+		{"access ended", store.UserFilter{Status: dialogue.AccountEnded}, []string{"Pia Presidency"}},
+		{"active", store.UserFilter{Status: dialogue.AccountActive}, []string{"Paul Presidency", "Anna Dupont", "Jürgen Müller", "Olga Observer"}},
+		{"active of a delegation", store.UserFilter{Status: dialogue.AccountActive, DelegationID: be, Words: "anna"}, []string{"Anna Dupont"}},
 	}
 	for _, c := range cases {
 		got, err := st.ListUsers(ctx, c.f)
@@ -276,5 +288,101 @@ func TestListUsersFilters(t *testing.T) {
 		if strings.Join(names, "|") != strings.Join(c.want, "|") {
 			t.Errorf("%s: %q, want %q", c.name, names, c.want)
 		}
+	}
+}
+
+// An account's access ends after its last day (Brussels, by the database's
+// clock) everywhere the portal lets it in: its sessions, calendar feed and
+// password links; the day itself is still in. A change made from a form
+// that showed another day is refused.
+func TestAccessEndsAfterTheLastDay(t *testing.T) {
+	ctx := context.Background()
+	st, url := dbtest.Store(t)
+	var today time.Time
+	if err := queryRow(url, `SELECT (now() AT TIME ZONE 'Europe/Brussels')::date`, &today); err != nil {
+		t.Fatal(err)
+	}
+	first := today.AddDate(0, 0, 10)
+	u, err := st.CreateUser(ctx, cli, store.NewUser{Email: "officer@presidency.example", Name: "Officer", Role: dialogue.RolePresidency, AccessUntil: first})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss := st.Sessions(time.Hour, func([]byte) int64 { return u.ID })
+	if err := ss.CommitCtx(ctx, "tok", []byte("signed"), time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	feed, err := st.CalendarToken(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reset := []byte("access-ended-token-0123456789abc")
+	if err := st.CreatePasswordReset(ctx, cli, u.ID, reset, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	sessionUser := func() dialogue.User {
+		t.Helper()
+		fctx, su := store.WithSessionUser(ctx)
+		if _, ok, err := ss.FindCtx(fctx, "tok"); err != nil || !ok || !su.Found {
+			t.Fatalf("session: %v %v %+v", ok, err, su)
+		}
+		return su.User
+	}
+	if got := sessionUser(); !got.AccessUntil.Equal(first) || got.AccessEnded || got.Inactive() {
+		t.Fatalf("before the last day: %+v", got)
+	}
+	if _, err := st.UserByCalendarToken(ctx, feed); err != nil {
+		t.Fatalf("feed before the last day: %v", err)
+	}
+
+	// A form that showed no end does not overwrite the day set meanwhile.
+	err = st.SetAccessUntil(ctx, cli, u.ID, store.AccessChange{Until: today.AddDate(0, 1, 0)})
+	if dialogue.KindOf(err) != dialogue.KindConflict {
+		t.Fatalf("stale form: %v, want a conflict", err)
+	}
+	if got, _ := st.UserByID(ctx, u.ID); !got.AccessUntil.Equal(first) {
+		t.Fatalf("after a refused change: last day %v, want %v", got.AccessUntil, first)
+	}
+
+	// The last day itself is still in.
+	if err := st.SetAccessUntil(ctx, cli, u.ID, store.AccessChange{Until: today, Was: first}); err != nil {
+		t.Fatal(err)
+	}
+	if got := sessionUser(); got.AccessEnded {
+		t.Fatalf("on the last day: %+v", got)
+	}
+	var detail string
+	if err := queryRow(url, `SELECT detail::text FROM audit_log WHERE action = 'user.access_until' ORDER BY id DESC LIMIT 1`, &detail); err != nil {
+		t.Fatal(err)
+	}
+	if want := `"until": "` + today.Format(time.DateOnly) + `"`; !strings.Contains(detail, want) || !strings.Contains(detail, first.Format(time.DateOnly)) {
+		t.Fatalf("audit detail %s, want %s and the day before", detail, want)
+	}
+
+	// The day after: out, whatever the portal's own clock says.
+	if err := st.SetAccessUntil(ctx, cli, u.ID, store.AccessChange{Until: today.AddDate(0, 0, -1), Was: today}); err != nil {
+		t.Fatal(err)
+	}
+	if got := sessionUser(); !got.AccessEnded || !got.Inactive() || got.Status() != dialogue.AccountEnded {
+		t.Fatalf("after the last day: %+v", got)
+	}
+	if got, _, err := st.UserForLogin(ctx, u.Email); err != nil || !got.AccessEnded {
+		t.Fatalf("sign-in reads %+v, %v; want the access ended", got, err)
+	}
+	if _, err := st.UserByCalendarToken(ctx, feed); dialogue.KindOf(err) != dialogue.KindNotFound {
+		t.Fatalf("feed after the last day: %v, want not found", err)
+	}
+	if _, err := st.ResetUser(ctx, reset); dialogue.KindOf(err) != dialogue.KindNotFound {
+		t.Fatalf("password link after the last day: %v, want not found", err)
+	}
+	if _, err := st.ConsumePasswordReset(ctx, cli, reset, "$argon2id$new"); dialogue.KindOf(err) != dialogue.KindNotFound {
+		t.Fatalf("password set after the last day: %v, want not found", err)
+	}
+
+	// No end again: in again.
+	if err := st.SetAccessUntil(ctx, cli, u.ID, store.AccessChange{Was: today.AddDate(0, 0, -1)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := sessionUser(); !got.AccessUntil.IsZero() || got.Inactive() {
+		t.Fatalf("with no end: %+v", got)
 	}
 }
