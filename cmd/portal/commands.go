@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dialogue-secretariat/portal/internal/auth"
 	"github.com/dialogue-secretariat/portal/internal/dialogue"
@@ -88,7 +89,7 @@ func demoCmd(ctx context.Context, cfg config, stdout io.Writer) error {
 
 func userCmd(ctx context.Context, cfg config, args []string, stdin io.Reader, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "add" {
-		return errors.New("usage: portal user add --email E --name N --role R [--delegation CODE] [--manager] < password")
+		return errors.New("usage: portal user add --email E --name N --role R [--delegation CODE] [--manager] [--until YYYY-MM-DD] < password")
 	}
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	email := fs.String("email", "", "e-mail address (the sign-in name)")
@@ -96,8 +97,16 @@ func userCmd(ctx context.Context, cfg config, args []string, stdin io.Reader, st
 	role := fs.String("role", "", "secretariat, presidency, delegate or observer")
 	delegation := fs.String("delegation", "", "delegation code (delegates and observers), e.g. BE or EUROPOL")
 	manager := fs.Bool("manager", false, "the delegate manages their delegation's users")
+	until := fs.String("until", "", "the last day of access (Brussels), YYYY-MM-DD; none by default")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
+	}
+	var lastDay time.Time
+	if *until != "" {
+		var err error
+		if lastDay, err = time.Parse(time.DateOnly, *until); err != nil {
+			return fmt.Errorf("--until: %q is not a day such as 2026-12-31", *until)
+		}
 	}
 	password, err := readPassword(stdin)
 	if err != nil {
@@ -115,7 +124,7 @@ func userCmd(ctx context.Context, cfg config, args []string, stdin io.Reader, st
 	err = withStore(ctx, cfg, func(st *store.Store) (err error) {
 		u, err = st.CreateUser(ctx, cliActor(), store.NewUser{
 			Email: *email, Name: *name, Role: dialogue.Role(*role),
-			DelegationCode: strings.ToUpper(*delegation), IsManager: *manager, PasswordHash: hash,
+			DelegationCode: strings.ToUpper(*delegation), IsManager: *manager, PasswordHash: hash, AccessUntil: lastDay,
 		})
 		return err
 	})
