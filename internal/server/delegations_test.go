@@ -142,6 +142,8 @@ func TestUsersPageRemindsOfTheHandover(t *testing.T) {
 		"review the "+strconv.Itoa(n)+" active Presidency account",
 		"last day of access before the handover: give the accounts of the outgoing staff the last day 31 December 2026")
 	checkHTML(t, "/users", page.body)
+	// Inviting the incoming staff: the form proposes their Presidency's last day too.
+	page.mustContain(t, "/users", "31 December 2026 (Ireland) for the one in office, 30 June 2027 (Lithuania) for the one that takes over on 1 January 2027.")
 	pageOK(t, sec, "/", "The Presidency changes on 1 January 2027, in 40 days.")
 	// Once every Presidency account ends with the semester, the notice
 	// only asks for the incoming staff.

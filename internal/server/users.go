@@ -42,7 +42,7 @@ func (s *server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 		if v.Handover, err = s.handover(r); err != nil {
 			return err
 		}
-		if _, v.UntilHint, err = s.presidencyLastDay(ctx); err != nil {
+		if v.UntilHint, err = s.presidencyAccessHint(ctx); err != nil {
 			return err
 		}
 	} else if u.Delegation != nil {
@@ -289,7 +289,7 @@ func (s *server) renderUserAccess(w http.ResponseWriter, r *http.Request, status
 	}
 	if t.Role == dialogue.RolePresidency {
 		var err error
-		if _, v.SuggestText, err = s.presidencyLastDay(r.Context()); err != nil {
+		if v.SuggestText, err = s.presidencyAccessHint(r.Context()); err != nil {
 			return err
 		}
 	}
@@ -319,22 +319,40 @@ func (s *server) parseAccessUntil(typed, was string) (time.Time, string) {
 	return day, ""
 }
 
-// presidencyLastDay is the last day of the Presidency in office, and a hint
-// that proposes it as a Presidency officer's last day of access.
-func (s *server) presidencyLastDay(ctx context.Context) (time.Time, string, error) {
+// presidencyAccessHint proposes a Presidency officer's last day of access:
+// the last day of the Presidency in office and, in the weeks before a
+// handover, when the secretariat invites the incoming staff, that of the
+// Presidency to come.
+func (s *server) presidencyAccessHint(ctx context.Context) (string, error) {
 	now := s.now()
-	last := dialogue.SemesterAt(now).End(dialogue.Brussels).AddDate(0, 0, -1)
-	hint := "A Presidency officer's access usually ends with the Presidency they serve: " + longDate(last) + " for the one in office"
-	p, err := s.st.CurrentPresidency(ctx, now)
+	in, err := s.semesterLastDay(ctx, dialogue.SemesterAt(now))
+	if err != nil {
+		return "", err
+	}
+	hint := "A Presidency officer's access usually ends with the Presidency they serve: " + in + " for the one in office"
+	if next, start, days := nextSemester(now); days <= handoverWindow {
+		after, err := s.semesterLastDay(ctx, next)
+		if err != nil {
+			return "", err
+		}
+		hint += ", " + after + " for the one that takes over on " + longDate(start)
+	}
+	return hint + ".", nil
+}
+
+// semesterLastDay is the last day of a semester, with the member state
+// holding its Presidency when one is recorded: "31 December 2026
+// (Ireland)".
+func (s *server) semesterLastDay(ctx context.Context, sem dialogue.Presidency) (string, error) {
+	day := longDate(sem.End(dialogue.Brussels).AddDate(0, 0, -1))
+	p, err := s.st.CurrentPresidency(ctx, sem.Start(dialogue.Brussels))
 	switch {
 	case err == nil:
-		hint += ", " + p.Delegation.Name + "'s."
+		return day + " (" + p.Delegation.Name + ")", nil
 	case dialogue.KindOf(err) == dialogue.KindNotFound:
-		hint += "."
-	default:
-		return last, "", err
+		return day, nil
 	}
-	return last, hint, nil
+	return "", err
 }
 
 // setUserRole is the secretariat's: the user's sessions get a new token at

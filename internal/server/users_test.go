@@ -109,7 +109,7 @@ func TestUserAccessForm(t *testing.T) {
 	lastDay := dialogue.SemesterAt(time.Now()).End(dialogue.Brussels).AddDate(0, 0, -1).Format("2 January 2006")
 
 	page := pageOK(t, sec, path, "Last day of access of "+officer.Name, officer.Email, "Active",
-		"usually ends with the Presidency they serve: "+lastDay, `action="/users/`+itoa(officer.ID)+`/access?role=presidency"`,
+		"usually ends with the Presidency they serve: "+lastDay, "for the one in office", `action="/users/`+itoa(officer.ID)+`/access?role=presidency"`,
 		`href="/users?role=presidency"`, `name="was" value=""`)
 	checkHTML(t, path, page.body)
 
