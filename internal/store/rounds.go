@@ -342,7 +342,9 @@ func (s *Store) RoundCells(ctx context.Context, roundID int64, expected int) ([]
 }
 
 // roundCellsQuery is RoundCells' statement ($1 the round); collectCells
-// reads its rows and closes them.
+// reads its rows and closes them. Every column it reads is in
+// positions_round_cells_idx (migration 000016): a closed round's cells come
+// from the index alone.
 const roundCellsQuery = `
 		SELECT id, question_id, delegation_id, revision, status, late, coalesce(proxy_source, '')
 		FROM positions WHERE round_id = $1`
