@@ -32,6 +32,8 @@ type HomeView struct {
 	Cadence    []DialogueCadence // the secretariat: each dialogue's meeting cadence
 	// Handover: the secretariat, in the weeks before the Presidency changes.
 	Handover string
+	// AccessEnds: the user's own last day of access, when it is near.
+	AccessEnds string
 }
 
 // HomeRound is an open consultation round as the home page lists it.

@@ -59,7 +59,31 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 	for _, d := range data.Dialogues {
 		v.Dialogues = append(v.Dialogues, web.Link{Href: dialogueHref(d.Code), Text: d.ShortName + " dialogue"})
 	}
+	v.AccessEnds = accessEndsNotice(u, now)
 	return s.render(w, r, http.StatusOK, web.HomePage(v))
+}
+
+// accessNoticeDays is how long before their last day of access users are
+// told on their home page, time to ask for more if their work goes on.
+const accessNoticeDays = 30
+
+// accessEndsNotice tells users whose last day of access is near when it
+// is, or "".
+func accessEndsNotice(u *dialogue.User, now time.Time) string {
+	if u.AccessUntil.IsZero() {
+		return ""
+	}
+	b := now.In(dialogue.Brussels)
+	today := time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, time.UTC)
+	days := int(u.AccessUntil.Sub(today).Hours() / 24)
+	switch {
+	case days < 0 || days > accessNoticeDays:
+		return ""
+	case days == 0:
+		return "Today is your last day of access to the portal. Ask the secretariat if your work here goes on."
+	}
+	return fmt.Sprintf("Your access to the portal ends after %s, in %d %s. Ask the secretariat if your work here goes on.",
+		longDate(u.AccessUntil), days, web.Plural(days, "day", "days"))
 }
 
 // homeRounds are the rounds still accepting replies that concern the

@@ -91,3 +91,35 @@ func TestHomeCadenceReadsTheMeetingsThatCount(t *testing.T) {
 		t.Errorf("the senior officials' meeting planned in October does not plan this year's rule: %s", s)
 	}
 }
+
+// A user whose last day of access is near is told on the home page, and
+// not before the month that precedes it.
+func TestHomeSaysWhenTheUsersAccessEnds(t *testing.T) {
+	_, st := demoServerRaw(t)
+	raw := newHandlerAt(t, st, time.Now) // the database's clock decides the access
+	officer := signedIn(t, raw, st, dialogue.RolePresidency, "")
+	b := time.Now().In(dialogue.Brussels)
+	today := time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, time.UTC)
+	was := time.Time{}
+	for _, c := range []struct {
+		days int
+		want string
+	}{
+		{40, ""},
+		{12, "Your access to the portal ends after " + today.AddDate(0, 0, 12).Format("2 January 2006") + ", in 12 days."},
+		{1, "in 1 day."},
+		{0, "Today is your last day of access to the portal."},
+	} {
+		until := today.AddDate(0, 0, c.days)
+		if err := st.SetAccessUntil(context.Background(), dialogue.Actor{Name: "test"}, officer.user.ID, store.AccessChange{Until: until, Was: was}); err != nil {
+			t.Fatal(err)
+		}
+		was = until
+		r := pageOK(t, officer, "/")
+		if c.want == "" {
+			r.mustNotContain(t, "/ 40 days ahead", "access to the portal")
+		} else {
+			r.mustContain(t, "/", c.want, "Ask the secretariat if your work here goes on.")
+		}
+	}
+}
