@@ -73,9 +73,7 @@ func accessEndsNotice(u *dialogue.User, now time.Time) string {
 	if u.AccessUntil.IsZero() {
 		return ""
 	}
-	b := now.In(dialogue.Brussels)
-	today := time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, time.UTC)
-	days := int(u.AccessUntil.Sub(today).Hours() / 24)
+	days := int(u.AccessUntil.Sub(calendarDay(now)).Hours() / 24)
 	switch {
 	case days < 0 || days > accessNoticeDays:
 		return ""

@@ -127,7 +127,7 @@ func (s *server) handover(r *http.Request) (*web.Handover, error) {
 	lastDay := start.AddDate(0, 0, -1)
 	h := &web.Handover{Period: next.Period(), Starts: longDate(start), Days: days, Accounts: len(accounts), LastDay: longDate(lastDay)}
 	for _, a := range accounts {
-		if a.AccessUntil.IsZero() || a.AccessUntil.After(time.Date(lastDay.Year(), lastDay.Month(), lastDay.Day(), 0, 0, 0, 0, time.UTC)) {
+		if a.AccessUntil.IsZero() || a.AccessUntil.After(calendarDay(lastDay)) {
 			h.OpenEnded++
 		}
 	}

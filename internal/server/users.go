@@ -311,9 +311,7 @@ func (s *server) parseAccessUntil(typed, was string) (time.Time, string) {
 	if err != nil {
 		return time.Time{}, "Enter the day as a date, e.g. 2026-12-31, or leave it empty for no end."
 	}
-	b := s.today()
-	today := time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, time.UTC)
-	if day.Before(today) && typed != was {
+	if day.Before(calendarDay(s.now())) && typed != was {
 		return time.Time{}, "Choose today or a later day. To end the access now, disable the account."
 	}
 	return day, ""

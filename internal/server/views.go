@@ -16,6 +16,13 @@ import (
 // Dates (doc_date, mandate ends) are days, not instants: no zone applies.
 func longDate(t time.Time) string { return t.Format("2 January 2006") }
 
+// calendarDay is the day of t in Brussels as the database gives a date
+// column (midnight UTC), to compare with a last day of access.
+func calendarDay(t time.Time) time.Time {
+	b := t.In(dialogue.Brussels)
+	return time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, time.UTC)
+}
+
 func documentHref(id int64) string { return "/documents/" + strconv.FormatInt(id, 10) }
 
 func dialogueHref(code string) string { return "/dialogues/" + code }
