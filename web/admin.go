@@ -83,20 +83,24 @@ type UserForm struct {
 	Errors     dialogue.FieldErrors
 }
 
-// UserAccessView is the form that sets a user's last day of access.
-type UserAccessView struct {
-	Name, Email, Role, Delegation string
-	Status                        string // as the list says it: "Active", "Disabled"...
-	Until                         string // as typed, YYYY-MM-DD or ""
-	Was                           string // the day the form showed when opened
-	// Suggest, for a Presidency officer: the last day of the Presidency in
-	// office (YYYY-MM-DD), and SuggestText saying so.
-	Suggest, SuggestText string
-	Action               templ.SafeURL // where the form posts, with the list's filter
-	Back                 templ.SafeURL // the users list, filtered as it was
-	Conflict             string        // someone saved another day meanwhile
-	Errors               dialogue.FieldErrors
+// AccountView is the form that edits a user's account: the name, the
+// e-mail address and the last day of access.
+type AccountView struct {
+	Name, Role, Delegation string      // the account as saved, for the page's heading and facts
+	Status                 string      // as the list says it: "Active", "Disabled"...
+	Form                   AccountForm // as typed
+	Was                    AccountForm // as the form showed it when opened
+	// UntilHint, for a Presidency officer: the last day of the Presidency
+	// in office (and of the next, before a handover).
+	UntilHint string
+	Action    templ.SafeURL // where the form posts, with the list's filter
+	Back      templ.SafeURL // the users list, filtered as it was
+	Conflict  string        // someone saved the account meanwhile
+	Errors    dialogue.FieldErrors
 }
+
+// AccountForm is the account form's fields; Until is YYYY-MM-DD or "".
+type AccountForm struct{ Name, Email, Until string }
 
 // ResetLink is a one-time link to set a password, shown once.
 type ResetLink struct {

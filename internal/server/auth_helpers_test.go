@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/dialogue-secretariat/portal/internal/auth"
 	"github.com/dialogue-secretariat/portal/internal/dialogue"
@@ -89,4 +90,20 @@ func post(t *testing.T, h http.Handler, path string, form url.Values) response {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	return response{status: rec.Code, header: rec.Result().Header, body: rec.Body.String()}
+}
+
+// setLastDay gives a user a last day of access (zero: none) as the account
+// form would, from the account as it is.
+func setLastDay(t *testing.T, st *store.Store, id int64, until time.Time) {
+	t.Helper()
+	u, err := st.UserByID(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	was := store.Account{Name: u.Name, Email: u.Email, Until: u.AccessUntil}
+	to := was
+	to.Until = until
+	if err := st.UpdateAccount(context.Background(), dialogue.Actor{Name: "test"}, id, to, was); err != nil {
+		t.Fatalf("last day of access of %s: %v", u.Email, err)
+	}
 }

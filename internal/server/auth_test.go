@@ -135,7 +135,8 @@ func TestAccessEndsAfterTheLastDay(t *testing.T) {
 	}
 	sec := signedIn(t, raw, st, dialogue.RoleSecretariat, "")
 	today := time.Now().In(dialogue.Brussels).Format(time.DateOnly)
-	if r := post(t, sec, "/users/"+itoa(officer.user.ID)+"/access", url.Values{"until": {today}}); r.status != http.StatusSeeOther {
+	if r := post(t, sec, "/users/"+itoa(officer.user.ID)+"/edit", url.Values{"until": {today}, "name": {officer.user.Name}, "email": {officer.user.Email},
+		"was_name": {officer.user.Name}, "was_email": {officer.user.Email}}); r.status != http.StatusSeeOther {
 		t.Fatalf("last day today: %d %s", r.status, r.body)
 	}
 	pageOK(t, officer, "/rounds")
@@ -146,9 +147,7 @@ func TestAccessEndsAfterTheLastDay(t *testing.T) {
 	// The day after, as the database's clock tells: the form refuses a day
 	// gone by, so the test moves the day back in the store.
 	day, _ := time.Parse(time.DateOnly, today)
-	if err := st.SetAccessUntil(ctx, dialogue.Actor{Name: "test"}, officer.user.ID, store.AccessChange{Until: day.AddDate(0, 0, -1), Was: day}); err != nil {
-		t.Fatal(err)
-	}
+	setLastDay(t, st, officer.user.ID, day.AddDate(0, 0, -1))
 	r := get(t, officer, "/rounds")
 	if r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/login") {
 		t.Fatalf("after the last day: %d %s", r.status, r.header.Get("Location"))

@@ -69,8 +69,8 @@ var coreRouteRules = map[string]expect{
 	"POST /users/{id}/enable":  {303, 303, 403, 403, 303, 403, 403},
 	"POST /users/{id}/reset":   {303, 200, 403, 403, 200, 403, 403},
 	"POST /users/{id}/role":    {303, 303, 403, 403, 403, 403, 403},
-	"GET /users/{id}/access":   {303, 200, 403, 403, 200, 403, 403},
-	"POST /users/{id}/access":  {303, 303, 403, 403, 303, 403, 403}, // no end, as the form showed
+	"GET /users/{id}/edit":     {303, 200, 403, 403, 200, 403, 403},
+	"POST /users/{id}/edit":    {303, 303, 403, 403, 303, 403, 403}, // the account unchanged, as the form showed it
 	"GET /audit":               {303, 200, 403, 403, 403, 403, 403},
 }
 
@@ -159,6 +159,12 @@ func TestAuthorisationMatrix(t *testing.T) {
 				path = strings.ReplaceAll(path, "{id}", strconv.FormatInt(target.ID, 10))
 				form.Set("role", "delegate")
 				form.Set("was_role", "delegate")
+				for _, f := range []string{"name", "was_name"} {
+					form.Set(f, target.Name)
+				}
+				for _, f := range []string{"email", "was_email"} {
+					form.Set(f, target.Email)
+				}
 			}
 			req := httptest.NewRequest(method, path, strings.NewReader(form.Encode()))
 			if method == http.MethodPost {

@@ -63,8 +63,8 @@ func TestBrowserSecretariatFindsAndDisablesAUser(t *testing.T) {
 	}
 }
 
-// The secretariat gives a Presidency officer a last day of access, from the
-// list filtered by role, with the keyboard: a day gone by is refused beside
+// The secretariat gives a Presidency officer a last day of access from the
+// account form, opened from the list filtered by role, with the keyboard: a day gone by is refused beside
 // the field, the day typed kept; a day to come is saved and the list,
 // filtered as it was, shows it.
 func TestBrowserSecretariatSetsALastDayOfAccess(t *testing.T) {
@@ -77,7 +77,7 @@ func TestBrowserSecretariatSetsALastDayOfAccess(t *testing.T) {
 	ctx := browser(t)
 	browserSignIn(t, ctx, ts.URL, sec.Email)
 
-	link := `//tr[contains(., "` + officer.Email + `")]//a[starts-with(normalize-space(), "Last day of access")]`
+	link := `//tr[contains(., "` + officer.Email + `")]//a[starts-with(normalize-space(), "Edit")]`
 	past := time.Now().AddDate(0, 0, -7).Format(time.DateOnly)
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(ts.URL+"/users?role=presidency"),
@@ -103,7 +103,7 @@ func TestBrowserSecretariatSetsALastDayOfAccess(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#a-until"), until.Format(time.DateOnly)),
 		chromedp.Focus(chromedp.Search(`//button[normalize-space()="Save"]`)),
 		chromedp.KeyEvent(kb.Enter),
-		chromedp.WaitVisible(chromedp.Search(`//p[@role="status"][contains(., "The last day of access of `+officer.Name+`")]`)),
+		chromedp.WaitVisible(chromedp.Search(`//p[@role="status"][contains(., "The account of `+officer.Name+` is saved")]`)),
 	); err != nil {
 		t.Fatalf("save the last day: %v", err)
 	}
@@ -111,7 +111,7 @@ func TestBrowserSecretariatSetsALastDayOfAccess(t *testing.T) {
 	if err != nil || !strings.HasSuffix(loc, "/users?role=presidency") {
 		t.Fatalf("back on %q (%v), want the list filtered as it was", loc, err)
 	}
-	row := text(t, ctx, `tr:has(td a[href="/users/`+itoa(officer.ID)+`/access?role=presidency"])`)
+	row := text(t, ctx, `tr:has(td a[href="/users/`+itoa(officer.ID)+`/edit?role=presidency"])`)
 	if !strings.Contains(row, "until "+until.Format("2 January 2006")) {
 		t.Fatalf("the officer's row: %q", row)
 	}

@@ -152,10 +152,7 @@ func TestUsersPageRemindsOfTheHandover(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, o := range officers {
-		if err := st.SetAccessUntil(context.Background(), dialogue.Actor{Name: "test"}, o.ID,
-			store.AccessChange{Until: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)}); err != nil {
-			t.Fatal(err)
-		}
+		setLastDay(t, st, o.ID, time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC))
 	}
 	pageOK(t, sec, "/users", "Each ends before the handover; invite the incoming staff.").mustNotContain(t, "/users", "no last day of access")
 	pageOK(t, signedIn(t, h, st, dialogue.RolePresidency, ""), "/").mustNotContain(t, "the Presidency's home", "The Presidency changes")

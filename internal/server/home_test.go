@@ -100,7 +100,6 @@ func TestHomeSaysWhenTheUsersAccessEnds(t *testing.T) {
 	officer := signedIn(t, raw, st, dialogue.RolePresidency, "")
 	b := time.Now().In(dialogue.Brussels)
 	today := time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, time.UTC)
-	was := time.Time{}
 	for _, c := range []struct {
 		days int
 		want string
@@ -111,10 +110,7 @@ func TestHomeSaysWhenTheUsersAccessEnds(t *testing.T) {
 		{0, "Today is your last day of access to the portal."},
 	} {
 		until := today.AddDate(0, 0, c.days)
-		if err := st.SetAccessUntil(context.Background(), dialogue.Actor{Name: "test"}, officer.user.ID, store.AccessChange{Until: until, Was: was}); err != nil {
-			t.Fatal(err)
-		}
-		was = until
+		setLastDay(t, st, officer.user.ID, until)
 		r := pageOK(t, officer, "/")
 		if c.want == "" {
 			r.mustNotContain(t, "/ 40 days ahead", "access to the portal")

@@ -158,8 +158,8 @@ func (s *server) routes(r chi.Router) {
 	with(auth.ManageOwnUsers).Post("/users/{id}/disable", s.page(s.setUserDisabled(true)))
 	with(auth.ManageOwnUsers).Post("/users/{id}/enable", s.page(s.setUserDisabled(false)))
 	with(auth.ManageOwnUsers).Post("/users/{id}/reset", s.page(s.resetUser))
-	with(auth.ManageOwnUsers).Get("/users/{id}/access", s.page(s.userAccess))
-	with(auth.ManageOwnUsers).Post("/users/{id}/access", s.page(s.setUserAccess))
+	with(auth.ManageOwnUsers).Get("/users/{id}/edit", s.page(s.editUser))
+	with(auth.ManageOwnUsers).Post("/users/{id}/edit", s.page(s.updateUser))
 	with(auth.ManageUsers).Post("/users/{id}/role", s.page(s.setUserRole))
 	with(auth.ViewAudit).Get("/audit", s.page(s.auditLog))
 

@@ -220,62 +220,80 @@ func (s *server) resetUser(w http.ResponseWriter, r *http.Request) error {
 		&web.ResetLink{For: t.Name + " (" + t.Email + ")", URL: link})
 }
 
-// userAccess opens the form that sets a user's last day of access.
-func (s *server) userAccess(w http.ResponseWriter, r *http.Request) error {
+// editUser opens the account form: the name, the e-mail address and the
+// last day of access.
+func (s *server) editUser(w http.ResponseWriter, r *http.Request) error {
 	t, err := s.targetUser(r)
 	if err != nil {
 		return err
 	}
-	day := ""
-	if !t.AccessUntil.IsZero() {
-		day = t.AccessUntil.Format(time.DateOnly)
-	}
-	return s.renderUserAccess(w, r, http.StatusOK, t, web.UserAccessView{Until: day, Was: day})
+	f := accountForm(t)
+	return s.renderAccount(w, r, http.StatusOK, t, web.AccountView{Form: f, Was: f})
 }
 
-// setUserAccess sets a user's last day of access, unless someone set
-// another since the form was opened: then the form comes back with the day
-// as saved now beside the day typed.
-func (s *server) setUserAccess(w http.ResponseWriter, r *http.Request) error {
+// accountForm is a user's account as the form shows it.
+func accountForm(u dialogue.User) web.AccountForm {
+	f := web.AccountForm{Name: u.Name, Email: u.Email}
+	if !u.AccessUntil.IsZero() {
+		f.Until = u.AccessUntil.Format(time.DateOnly)
+	}
+	return f
+}
+
+// updateUser saves the account form, unless someone changed the account
+// since the form was opened: then the form comes back with the account as
+// saved now above what was typed.
+func (s *server) updateUser(w http.ResponseWriter, r *http.Request) error {
 	t, err := s.targetUser(r)
 	if err != nil {
 		return err
 	}
-	v := web.UserAccessView{Until: strings.TrimSpace(r.PostFormValue("until")), Was: r.PostFormValue("was")}
-	was, bad := s.parseAccessUntil(v.Was, v.Was)
-	if bad != "" {
-		return dialogue.Errorf(dialogue.KindInvalid, "This form does not say which day it showed: open the users list again and set the day there.")
+	v := web.AccountView{
+		Form: web.AccountForm{Name: strings.TrimSpace(r.PostFormValue("name")), Email: strings.TrimSpace(r.PostFormValue("email")),
+			Until: strings.TrimSpace(r.PostFormValue("until"))},
+		Was: web.AccountForm{Name: r.PostFormValue("was_name"), Email: r.PostFormValue("was_email"), Until: r.PostFormValue("was_until")},
 	}
-	until, msg := s.parseAccessUntil(v.Until, v.Was)
-	if msg != "" {
-		v.Errors = dialogue.FieldErrors{"until": msg}
-		return s.renderUserAccess(w, r, http.StatusUnprocessableEntity, t, v)
+	wasUntil, bad := s.parseAccessUntil(v.Was.Until, v.Was.Until) // the day shown, whatever it is
+	if bad != "" || v.Was.Email == "" {
+		return dialogue.Errorf(dialogue.KindInvalid, "This form does not say how it showed the account: open the users list again and edit the account from there.")
 	}
-	err = s.st.SetAccessUntil(r.Context(), actorOf(r), t.ID, store.AccessChange{Until: until, Was: was})
+	until, msg := s.parseAccessUntil(v.Form.Until, v.Was.Until)
+	if msg == "" {
+		err = s.st.UpdateAccount(r.Context(), actorOf(r), t.ID, store.Account{Name: v.Form.Name, Email: v.Form.Email, Until: until},
+			store.Account{Name: v.Was.Name, Email: v.Was.Email, Until: wasUntil})
+	}
+	if fe := formErrors(err); fe != nil || msg != "" {
+		if fe == nil {
+			fe = dialogue.FieldErrors{}
+		}
+		if msg != "" {
+			fe.Add("until", msg)
+		}
+		v.Errors = fe
+		return s.renderAccount(w, r, http.StatusUnprocessableEntity, t, v)
+	}
 	if dialogue.KindOf(err) == dialogue.KindConflict {
-		v.Conflict, v.Was = errorMessage(err), ""
+		v.Conflict = errorMessage(err)
 		if t, err = s.targetUser(r); err != nil {
 			return err
 		}
-		if !t.AccessUntil.IsZero() {
-			v.Was = t.AccessUntil.Format(time.DateOnly)
-		}
-		return s.renderUserAccess(w, r, http.StatusConflict, t, v)
+		v.Was = accountForm(t) // saving again replaces it knowingly
+		return s.renderAccount(w, r, http.StatusConflict, t, v)
 	}
 	if err != nil {
 		return err
 	}
-	msg = "The access of " + t.Name + " has no end."
+	msg = "The account of " + v.Form.Name + " is saved: access without an end."
 	if !until.IsZero() {
-		msg = "The last day of access of " + t.Name + " is " + longDate(until) + "."
+		msg = "The account of " + v.Form.Name + " is saved: last day of access " + longDate(until) + "."
 	}
 	s.sessions.Put(r.Context(), sessionFlash, msg)
 	s.backToUsers(w, r)
 	return nil
 }
 
-func (s *server) renderUserAccess(w http.ResponseWriter, r *http.Request, status int, t dialogue.User, v web.UserAccessView) error {
-	v.Name, v.Email, v.Role = t.Name, t.Email, t.Role.Label()
+func (s *server) renderAccount(w http.ResponseWriter, r *http.Request, status int, t dialogue.User, v web.AccountView) error {
+	v.Name, v.Role = t.Name, t.Role.Label()
 	if t.Delegation != nil {
 		v.Delegation = t.Delegation.Code + " – " + t.Delegation.Name
 	}
@@ -289,14 +307,14 @@ func (s *server) renderUserAccess(w http.ResponseWriter, r *http.Request, status
 	}
 	if t.Role == dialogue.RolePresidency {
 		var err error
-		if v.SuggestText, err = s.presidencyAccessHint(r.Context()); err != nil {
+		if v.UntilHint, err = s.presidencyAccessHint(r.Context()); err != nil {
 			return err
 		}
 	}
 	back := usersHref(r)
 	v.Back = templ.SafeURL(back)
-	v.Action = templ.SafeURL(strings.Replace(back, "/users", "/users/"+strconv.FormatInt(t.ID, 10)+"/access", 1))
-	return s.render(w, r, status, web.UserAccessPage(v))
+	v.Action = templ.SafeURL(strings.Replace(back, "/users", "/users/"+strconv.FormatInt(t.ID, 10)+"/edit", 1))
+	return s.render(w, r, status, web.AccountPage(v))
 }
 
 // parseAccessUntil reads a last day of access as typed ("" for no end), and

@@ -95,77 +95,101 @@ func TestRoleChangeDoesNotOverwriteAnother(t *testing.T) {
 	}
 }
 
-// The secretariat sets a user's last day of access from the users list:
-// a wrong day is said beside the field and kept; a day set by someone else
-// meanwhile is not overwritten (the form comes back with both); the list
-// comes back filtered as it was and shows the day. A Presidency officer's
-// form proposes the last day of the Presidency in office.
-func TestUserAccessForm(t *testing.T) {
+// The secretariat edits an account from the users list (name, e-mail
+// address, last day of access): a wrong value is said beside its field and
+// kept; a change saved by someone else meanwhile is not overwritten (the
+// form comes back with what was typed, and says what is saved); the list
+// comes back filtered as it was. A Presidency officer's form proposes the
+// last day of the Presidency in office.
+func TestUserAccountForm(t *testing.T) {
 	_, st := demoServerRaw(t)
 	raw := newHandlerAt(t, st, time.Now) // "a day gone by" is one of the real calendar
 	sec := signedIn(t, raw, st, dialogue.RoleSecretariat, "")
 	officer := addUser(t, st, dialogue.RolePresidency, "", false)
-	path := "/users/" + itoa(officer.ID) + "/access?role=presidency"
+	path := "/users/" + itoa(officer.ID) + "/edit?role=presidency"
 	lastDay := dialogue.SemesterAt(time.Now()).End(dialogue.Brussels).AddDate(0, 0, -1).Format("2 January 2006")
 
-	page := pageOK(t, sec, path, "Last day of access of "+officer.Name, officer.Email, "Active",
-		"usually ends with the Presidency they serve: "+lastDay, "for the one in office", `action="/users/`+itoa(officer.ID)+`/access?role=presidency"`,
-		`href="/users?role=presidency"`, `name="was" value=""`)
+	page := pageOK(t, sec, path, "Account of "+officer.Name, `value="`+officer.Email+`"`, "Active",
+		"usually ends with the Presidency they serve: "+lastDay, "for the one in office", `action="/users/`+itoa(officer.ID)+`/edit?role=presidency"`,
+		`href="/users?role=presidency"`, `name="was_until" value=""`, `name="was_email" value="`+officer.Email+`"`)
 	checkHTML(t, path, page.body)
-
-	for _, c := range []struct{ typed, message string }{
-		{"31/12/2026", "Enter the day as a date, e.g. 2026-12-31"},
-		{time.Now().AddDate(0, 0, -3).Format(time.DateOnly), "Choose today or a later day. To end the access now, disable the account."},
-	} {
-		r := post(t, sec, path, url.Values{"until": {c.typed}, "was": {""}})
-		if r.status != http.StatusUnprocessableEntity {
-			t.Fatalf("%s: %d", c.typed, r.status)
-		}
-		r.mustContain(t, c.typed, c.message, `value="`+c.typed+`"`, `id="a-until-error"`, `aria-invalid="true"`)
-		checkHTML(t, c.typed, r.body)
+	form := func(name, email, until string) url.Values {
+		return url.Values{"name": {name}, "email": {email}, "until": {until}, "was_name": {officer.Name}, "was_email": {officer.Email}, "was_until": {""}}
 	}
-	if got, _ := st.UserByID(context.Background(), officer.ID); !got.AccessUntil.IsZero() {
-		t.Fatalf("a refused day was saved: %v", got.AccessUntil)
+
+	other := addUser(t, st, dialogue.RoleSecretariat, "", false)
+	for _, c := range []struct {
+		form           url.Values
+		field, message string
+	}{
+		{form(officer.Name, officer.Email, "31/12/2026"), "until", "Enter the day as a date, e.g. 2026-12-31"},
+		{form(officer.Name, officer.Email, time.Now().AddDate(0, 0, -3).Format(time.DateOnly)), "until", "Choose today or a later day. To end the access now, disable the account."},
+		{form(" ", officer.Email, ""), "name", "Enter the person&#39;s name."},
+		{form(officer.Name, "not an address", ""), "email", "Enter an e-mail address such as name@example.eu."},
+		{form(officer.Name, strings.ToUpper(other.Email), ""), "email", "Another user has this e-mail address."},
+	} {
+		r := post(t, sec, path, c.form)
+		if r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("%v: %d", c.form, r.status)
+		}
+		typed := c.form.Get(c.field)
+		r.mustContain(t, c.message, c.message, `id="a-`+c.field+`-error"`, `aria-invalid="true"`)
+		if strings.TrimSpace(typed) != "" {
+			r.mustContain(t, c.message, `value="`+typed+`"`)
+		}
+		checkHTML(t, c.message, r.body)
+	}
+	if got, _ := st.UserByID(context.Background(), officer.ID); !got.AccessUntil.IsZero() || got.Email != officer.Email {
+		t.Fatalf("a refused form was saved: %+v", got)
 	}
 
 	until := time.Now().AddDate(0, 2, 0)
-	r := post(t, sec, path, url.Values{"until": {until.Format(time.DateOnly)}, "was": {""}})
+	r := post(t, sec, path, form("Officer Renamed", "renamed@presidency.example", until.Format(time.DateOnly)))
 	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/users?role=presidency" {
 		t.Fatalf("save: %d %q", r.status, r.header.Get("Location"))
 	}
-	pageOK(t, sec, "/users?role=presidency", "The last day of access of "+officer.Name+" is "+until.Format("2 January 2006")+".",
-		"until "+until.Format("2 January 2006"))
+	pageOK(t, sec, "/users?role=presidency", "The account of Officer Renamed is saved: last day of access "+until.Format("2 January 2006")+".",
+		"renamed@presidency.example", "until "+until.Format("2 January 2006"))
+	if c, _ := login(t, raw, "renamed@presidency.example", testPassword); c == nil {
+		t.Fatal("the renamed officer cannot sign in with the new address")
+	}
 
-	// Another officer's form, opened before that save, showed no end.
-	other := until.AddDate(0, 1, 0).Format(time.DateOnly)
-	r = post(t, sec, path, url.Values{"until": {other}, "was": {""}})
+	// Another officer's form, opened before that save, showed the account as it was.
+	r = post(t, sec, path, form(officer.Name, officer.Email, ""))
 	if r.status != http.StatusConflict {
 		t.Fatalf("stale form: %d", r.status)
 	}
-	r.mustContain(t, "stale form", "Changed by someone else meanwhile", "it is now "+until.Format("2 January 2006"),
-		`value="`+other+`"`, `name="was" value="`+until.Format(time.DateOnly)+`"`)
-	if got, _ := st.UserByID(context.Background(), officer.ID); got.AccessUntil.Format(time.DateOnly) != until.Format(time.DateOnly) {
-		t.Fatalf("the stale form overwrote the day: %v", got.AccessUntil)
+	r.mustContain(t, "stale form", "Changed by someone else meanwhile", "it is now Officer Renamed, renamed@presidency.example, last day of access: "+until.Format("2 January 2006"),
+		`value="`+officer.Email+`"`, `name="was_email" value="renamed@presidency.example"`, `name="was_until" value="`+until.Format(time.DateOnly)+`"`)
+	if got, _ := st.UserByID(context.Background(), officer.ID); got.Email != "renamed@presidency.example" {
+		t.Fatalf("the stale form overwrote the account: %+v", got)
 	}
-	// Saved again from the form that now shows the day: no end.
-	if r := post(t, sec, path, url.Values{"until": {""}, "was": {until.Format(time.DateOnly)}}); r.status != http.StatusSeeOther {
+	// Saved again from the form that now shows the account: it replaces it knowingly.
+	again := url.Values{"name": {"Officer Renamed"}, "email": {"renamed@presidency.example"}, "until": {""},
+		"was_name": {"Officer Renamed"}, "was_email": {"renamed@presidency.example"}, "was_until": {until.Format(time.DateOnly)}}
+	if r := post(t, sec, path, again); r.status != http.StatusSeeOther {
 		t.Fatalf("no end: %d", r.status)
 	}
-	pageOK(t, sec, "/users?role=presidency", "The access of "+officer.Name+" has no end.")
+	pageOK(t, sec, "/users?role=presidency", "The account of Officer Renamed is saved: access without an end.")
+	var detail string
+	if err := st.Pool().QueryRow(context.Background(), `SELECT detail::text FROM audit_log WHERE action = 'user.update' AND object_id = $1 ORDER BY id LIMIT 1`, officer.ID).Scan(&detail); err != nil ||
+		!strings.Contains(detail, officer.Email) || !strings.Contains(detail, "renamed@presidency.example") || !strings.Contains(detail, until.Format(time.DateOnly)) {
+		t.Fatalf("audit of the first save: %s %v", detail, err)
+	}
 
-	// A manager sets the day of their own delegation's delegates only.
+	// A manager edits their own delegation's delegates only.
 	manager := addUser(t, st, dialogue.RoleDelegate, "BE", true)
 	c, _ := login(t, raw, manager.Email, testPassword)
 	asManager := asUser{h: raw, cookie: c, user: manager}
 	fr := addUser(t, st, dialogue.RoleDelegate, "FR", false)
-	if r := get(t, asManager, "/users/"+itoa(fr.ID)+"/access"); r.status != http.StatusNotFound {
+	if r := get(t, asManager, "/users/"+itoa(fr.ID)+"/edit"); r.status != http.StatusNotFound {
 		t.Fatalf("a manager opens another delegation's user: %d", r.status)
 	}
-	if r := post(t, asManager, "/users/"+itoa(officer.ID)+"/access", url.Values{"until": {other}}); r.status != http.StatusNotFound {
-		t.Fatalf("a manager sets a Presidency officer's day: %d", r.status)
+	if r := post(t, asManager, "/users/"+itoa(officer.ID)+"/edit", again); r.status != http.StatusNotFound {
+		t.Fatalf("a manager edits a Presidency officer: %d", r.status)
 	}
 	be := addUser(t, st, dialogue.RoleDelegate, "BE", false)
-	pageOK(t, asManager, "/users/"+itoa(be.ID)+"/access", "Last day of access of "+be.Name).
+	pageOK(t, asManager, "/users/"+itoa(be.ID)+"/edit", "Account of "+be.Name).
 		mustNotContain(t, "a delegate's form", "usually ends with the Presidency")
 }
 

@@ -28,13 +28,7 @@ type NewUser struct {
 func (s *Store) CreateUser(ctx context.Context, actor dialogue.Actor, u NewUser) (dialogue.User, error) {
 	u.Email = strings.TrimSpace(u.Email)
 	u.Name = strings.TrimSpace(u.Name)
-	fe := dialogue.FieldErrors{}
-	if !strings.Contains(u.Email, "@") || strings.ContainsAny(u.Email, " \t\n") {
-		fe.Add("email", "Enter an e-mail address such as name@example.eu.")
-	}
-	if u.Name == "" {
-		fe.Add("name", "Enter the person's name.")
-	}
+	fe := nameAndEmailErrors(u.Name, u.Email)
 	if !u.Role.Valid() {
 		fe.Add("role", "Choose a role: secretariat, presidency, delegate or observer.")
 	}
@@ -244,28 +238,76 @@ func (s *Store) SetDisabled(ctx context.Context, actor dialogue.Actor, userID in
 	})
 }
 
-// AccessChange sets a user's last day of access (a date; zero: no end) on
-// a form that showed the day as it was (Was).
-type AccessChange struct{ Until, Was time.Time }
+// nameAndEmailErrors checks a user's name and e-mail address as typed.
+func nameAndEmailErrors(name, email string) dialogue.FieldErrors {
+	fe := dialogue.FieldErrors{}
+	if !strings.Contains(email, "@") || strings.ContainsAny(email, " \t\n") {
+		fe.Add("email", "Enter an e-mail address such as name@example.eu.")
+	}
+	if name == "" {
+		fe.Add("name", "Enter the person's name.")
+	}
+	return fe
+}
 
-// SetAccessUntil sets a user's last day of access, unless it is no longer
-// the one the form showed. Sessions are not touched here: the session
-// middleware signs the user out at the first request after that day.
-func (s *Store) SetAccessUntil(ctx context.Context, actor dialogue.Actor, userID int64, c AccessChange) error {
+// Account is what the account form changes: the name, the e-mail address
+// (the sign-in name) and the last day of access (a date; zero: no end).
+type Account struct {
+	Name, Email string
+	Until       time.Time
+}
+
+// UpdateAccount changes a user's name, e-mail address and last day of
+// access, unless the account is no longer as the form showed it (was): two
+// officers editing the same account must not overwrite each other unseen.
+// Sessions are not touched here: the session middleware signs the user out
+// at the first request after the last day; the e-mail address is only the
+// sign-in name, the sessions stay.
+func (s *Store) UpdateAccount(ctx context.Context, actor dialogue.Actor, userID int64, to, was Account) error {
+	to.Name, to.Email = strings.TrimSpace(to.Name), strings.TrimSpace(to.Email)
+	if err := nameAndEmailErrors(to.Name, to.Email).Err(); err != nil {
+		return err
+	}
 	return s.inTx(ctx, func(tx pgx.Tx) error {
-		var now *time.Time
-		if err := tx.QueryRow(ctx, `SELECT access_until FROM users WHERE id = $1 FOR UPDATE`, userID).Scan(&now); err != nil {
+		var now Account
+		var until *time.Time
+		err := tx.QueryRow(ctx, `SELECT name, email, access_until FROM users WHERE id = $1 FOR UPDATE`, userID).Scan(&now.Name, &now.Email, &until)
+		if err != nil {
 			return notFound(err, "user")
 		}
-		if was := dateOrNull(c.Was); (now == nil) != (was == nil) || (now != nil && !now.Equal(*was)) {
-			return dialogue.Errorf(dialogue.KindConflict, "This account's last day of access was changed meanwhile: it is now %s. Nothing was changed; the form shows it as it is.", dayOrNone(now))
+		if until != nil {
+			now.Until = *until
 		}
-		if _, err := tx.Exec(ctx, `UPDATE users SET access_until = $2, updated_at = now() WHERE id = $1`, userID, dateOrNull(c.Until)); err != nil {
+		if now.Name != was.Name || now.Email != was.Email || !sameDay(now.Until, was.Until) {
+			return dialogue.Errorf(dialogue.KindConflict, "This account was changed meanwhile: it is now %s, %s, last day of access: %s. Nothing was changed; the form shows it as it is.",
+				now.Name, now.Email, dayOrNone(until))
+		}
+		_, err = tx.Exec(ctx, `UPDATE users SET name = $2, email = $3, access_until = $4, updated_at = now() WHERE id = $1`,
+			userID, to.Name, to.Email, dateOrNull(to.Until))
+		if isUniqueViolation(err, "users_email_uq") {
+			return dialogue.FieldError("email", "Another user has this e-mail address.")
+		}
+		if err != nil {
 			return err
 		}
-		return writeAudit(ctx, tx, actor, auditEntry{Action: "user.access_until", ObjectType: "user", ObjectID: userID,
-			Detail: map[string]any{"until": auditDate(dateOrNull(c.Until)), "was": auditDate(now)}})
+		changed := map[string]any{}
+		if to.Name != now.Name {
+			changed["name"] = map[string]any{"was": now.Name, "now": to.Name}
+		}
+		if to.Email != now.Email {
+			changed["email"] = map[string]any{"was": now.Email, "now": to.Email}
+		}
+		if !sameDay(to.Until, now.Until) {
+			changed["access_until"] = map[string]any{"was": auditDate(until), "now": auditDate(dateOrNull(to.Until))}
+		}
+		return writeAudit(ctx, tx, actor, auditEntry{Action: "user.update", ObjectType: "user", ObjectID: userID, Detail: changed})
 	})
+}
+
+// sameDay reports whether two dates (zero: none) are the same day.
+func sameDay(a, b time.Time) bool {
+	da, db := dateOrNull(a), dateOrNull(b)
+	return (da == nil) == (db == nil) && (da == nil || da.Equal(*db))
 }
 
 // dateOrNull is a civil date for a date column: its day, or NULL for zero.

@@ -334,32 +334,38 @@ func TestAccessEndsAfterTheLastDay(t *testing.T) {
 		t.Fatalf("feed before the last day: %v", err)
 	}
 
-	// A form that showed no end does not overwrite the day set meanwhile.
-	err = st.SetAccessUntil(ctx, cli, u.ID, store.AccessChange{Until: today.AddDate(0, 1, 0)})
-	if dialogue.KindOf(err) != dialogue.KindConflict {
-		t.Fatalf("stale form: %v, want a conflict", err)
+	account := func(until time.Time) store.Account {
+		return store.Account{Name: u.Name, Email: u.Email, Until: until}
+	}
+	// A form that showed no end (or another name) does not overwrite the
+	// day set meanwhile.
+	for _, was := range []store.Account{account(time.Time{}), {Name: "Someone", Email: u.Email, Until: first}} {
+		err = st.UpdateAccount(ctx, cli, u.ID, account(today.AddDate(0, 1, 0)), was)
+		if dialogue.KindOf(err) != dialogue.KindConflict {
+			t.Fatalf("stale form %+v: %v, want a conflict", was, err)
+		}
 	}
 	if got, _ := st.UserByID(ctx, u.ID); !got.AccessUntil.Equal(first) {
 		t.Fatalf("after a refused change: last day %v, want %v", got.AccessUntil, first)
 	}
 
 	// The last day itself is still in.
-	if err := st.SetAccessUntil(ctx, cli, u.ID, store.AccessChange{Until: today, Was: first}); err != nil {
+	if err := st.UpdateAccount(ctx, cli, u.ID, account(today), account(first)); err != nil {
 		t.Fatal(err)
 	}
 	if got := sessionUser(); got.AccessEnded {
 		t.Fatalf("on the last day: %+v", got)
 	}
 	var detail string
-	if err := queryRow(url, `SELECT detail::text FROM audit_log WHERE action = 'user.access_until' ORDER BY id DESC LIMIT 1`, &detail); err != nil {
+	if err := queryRow(url, `SELECT detail::text FROM audit_log WHERE action = 'user.update' ORDER BY id DESC LIMIT 1`, &detail); err != nil {
 		t.Fatal(err)
 	}
-	if want := `"until": "` + today.Format(time.DateOnly) + `"`; !strings.Contains(detail, want) || !strings.Contains(detail, first.Format(time.DateOnly)) {
-		t.Fatalf("audit detail %s, want %s and the day before", detail, want)
+	if want := `"access_until": {"now": "` + today.Format(time.DateOnly) + `", "was": "` + first.Format(time.DateOnly) + `"}`; detail != `{`+want+`}` {
+		t.Fatalf("audit detail %s, want only %s", detail, want)
 	}
 
 	// The day after: out, whatever the portal's own clock says.
-	if err := st.SetAccessUntil(ctx, cli, u.ID, store.AccessChange{Until: today.AddDate(0, 0, -1), Was: today}); err != nil {
+	if err := st.UpdateAccount(ctx, cli, u.ID, account(today.AddDate(0, 0, -1)), account(today)); err != nil {
 		t.Fatal(err)
 	}
 	if got := sessionUser(); !got.AccessEnded || !got.Inactive() || got.Status() != dialogue.AccountEnded {
@@ -379,7 +385,7 @@ func TestAccessEndsAfterTheLastDay(t *testing.T) {
 	}
 
 	// No end again: in again.
-	if err := st.SetAccessUntil(ctx, cli, u.ID, store.AccessChange{Was: today.AddDate(0, 0, -1)}); err != nil {
+	if err := st.UpdateAccount(ctx, cli, u.ID, account(time.Time{}), account(today.AddDate(0, 0, -1))); err != nil {
 		t.Fatal(err)
 	}
 	if got := sessionUser(); !got.AccessUntil.IsZero() || got.Inactive() {
