@@ -148,13 +148,7 @@ func (s *server) createUser(w http.ResponseWriter, r *http.Request) error {
 	if untilErr == "" {
 		created, err = s.st.CreateUser(ctx, actorOf(r), nu)
 	}
-	if fe := formErrors(err); fe != nil || untilErr != "" {
-		if fe == nil {
-			fe = dialogue.FieldErrors{}
-		}
-		if untilErr != "" {
-			fe.Add("until", untilErr)
-		}
+	if fe := withUntilError(err, untilErr); fe != nil {
 		form.Errors = fe
 		return s.renderUsers(w, r, http.StatusUnprocessableEntity, form, nil)
 	}
@@ -262,13 +256,7 @@ func (s *server) updateUser(w http.ResponseWriter, r *http.Request) error {
 		err = s.st.UpdateAccount(r.Context(), actorOf(r), t.ID, store.Account{Name: v.Form.Name, Email: v.Form.Email, Until: until},
 			store.Account{Name: v.Was.Name, Email: v.Was.Email, Until: wasUntil})
 	}
-	if fe := formErrors(err); fe != nil || msg != "" {
-		if fe == nil {
-			fe = dialogue.FieldErrors{}
-		}
-		if msg != "" {
-			fe.Add("until", msg)
-		}
+	if fe := withUntilError(err, msg); fe != nil {
 		v.Errors = fe
 		return s.renderAccount(w, r, http.StatusUnprocessableEntity, t, v)
 	}
@@ -315,6 +303,19 @@ func (s *server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 	v.Back = templ.SafeURL(back)
 	v.Action = templ.SafeURL(strings.Replace(back, "/users", "/users/"+strconv.FormatInt(t.ID, 10)+"/edit", 1))
 	return s.render(w, r, status, web.AccountPage(v))
+}
+
+// withUntilError is the per-field messages of err (see formErrors) and the
+// last day of access's own (from parseAccessUntil), nil when there is none.
+func withUntilError(err error, until string) dialogue.FieldErrors {
+	fe := formErrors(err)
+	if until != "" {
+		if fe == nil {
+			fe = dialogue.FieldErrors{}
+		}
+		fe.Add("until", until)
+	}
+	return fe
 }
 
 // parseAccessUntil reads a last day of access as typed ("" for no end), and
