@@ -16,8 +16,10 @@ type UsersView struct {
 	Link          *ResetLink // a one-time link just issued
 	Filter        UsersFilter
 	Handover      *Handover // the secretariat's, in the weeks before a Presidency hands over
-	UntilHint     string    // the secretariat's: a Presidency officer's usual last day of access
-	Flash         string    // the message of the action just done
+	// FromHint, UntilHint: the secretariat's: a Presidency officer's usual
+	// days of access.
+	FromHint, UntilHint string
+	Flash               string // the message of the action just done
 }
 
 // Handover is the next Presidency, shown in the weeks before it takes
@@ -55,6 +57,7 @@ var userStatusOptions = []Option{
 	{Value: "active", Label: "Active"},
 	{Value: "disabled", Label: "Disabled"},
 	{Value: "ended", Label: "Access ended"},
+	{Value: "not_yet", Label: "Access not yet begun"},
 }
 
 // UserRow is a line of the users table.
@@ -68,6 +71,8 @@ type UserRow struct {
 	Manager    bool
 	Disabled   bool
 	Ended      bool   // past the last day of access
+	NotYet     bool   // before the first day of access
+	From       string // the first day of access, "" for none
 	Until      string // the last day of access, "" for no end
 	Self       bool
 }
@@ -79,6 +84,7 @@ type UserForm struct {
 	Role       string
 	Delegation string
 	Manager    bool
+	From       string // the first day of access, YYYY-MM-DD or ""
 	Until      string // the last day of access, YYYY-MM-DD or ""
 	Errors     dialogue.FieldErrors
 }
@@ -90,17 +96,19 @@ type AccountView struct {
 	Status                 string      // as the list says it: "Active", "Disabled"...
 	Form                   AccountForm // as typed
 	Was                    AccountForm // as the form showed it when opened
-	// UntilHint, for a Presidency officer: the last day of the Presidency
-	// in office (and of the next, before a handover).
-	UntilHint string
-	Action    templ.SafeURL // where the form posts, with the list's filter
-	Back      templ.SafeURL // the users list, filtered as it was
-	Conflict  string        // someone saved the account meanwhile
-	Errors    dialogue.FieldErrors
+	// FromHint and UntilHint, for a Presidency officer: the last day of the
+	// Presidency in office (and of the next, before a handover, when the
+	// first day of the next is proposed too).
+	FromHint, UntilHint string
+	Action              templ.SafeURL // where the form posts, with the list's filter
+	Back                templ.SafeURL // the users list, filtered as it was
+	Conflict            string        // someone saved the account meanwhile
+	Errors              dialogue.FieldErrors
 }
 
-// AccountForm is the account form's fields; Until is YYYY-MM-DD or "".
-type AccountForm struct{ Name, Email, Until string }
+// AccountForm is the account form's fields; From and Until are YYYY-MM-DD
+// or "".
+type AccountForm struct{ Name, Email, From, Until string }
 
 // ResetLink is a one-time link to set a password, shown once.
 type ResetLink struct {

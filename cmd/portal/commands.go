@@ -89,7 +89,7 @@ func demoCmd(ctx context.Context, cfg config, stdout io.Writer) error {
 
 func userCmd(ctx context.Context, cfg config, args []string, stdin io.Reader, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "add" {
-		return errors.New("usage: portal user add --email E --name N --role R [--delegation CODE] [--manager] [--until YYYY-MM-DD] < password")
+		return errors.New("usage: portal user add --email E --name N --role R [--delegation CODE] [--manager] [--from YYYY-MM-DD] [--until YYYY-MM-DD] < password")
 	}
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	email := fs.String("email", "", "e-mail address (the sign-in name)")
@@ -97,15 +97,19 @@ func userCmd(ctx context.Context, cfg config, args []string, stdin io.Reader, st
 	role := fs.String("role", "", "secretariat, presidency, delegate or observer")
 	delegation := fs.String("delegation", "", "delegation code (delegates and observers), e.g. BE or EUROPOL")
 	manager := fs.Bool("manager", false, "the delegate manages their delegation's users")
+	from := fs.String("from", "", "the first day of access (Brussels), YYYY-MM-DD; none by default")
 	until := fs.String("until", "", "the last day of access (Brussels), YYYY-MM-DD; none by default")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	var lastDay time.Time
-	if *until != "" {
+	var days [2]time.Time
+	for i, f := range []struct{ name, value string }{{"from", *from}, {"until", *until}} {
+		if f.value == "" {
+			continue
+		}
 		var err error
-		if lastDay, err = time.Parse(time.DateOnly, *until); err != nil {
-			return fmt.Errorf("--until: %q is not a day such as 2026-12-31", *until)
+		if days[i], err = time.Parse(time.DateOnly, f.value); err != nil {
+			return fmt.Errorf("--%s: %q is not a day such as 2026-12-31", f.name, f.value)
 		}
 	}
 	password, err := readPassword(stdin)
@@ -124,7 +128,7 @@ func userCmd(ctx context.Context, cfg config, args []string, stdin io.Reader, st
 	err = withStore(ctx, cfg, func(st *store.Store) (err error) {
 		u, err = st.CreateUser(ctx, cliActor(), store.NewUser{
 			Email: *email, Name: *name, Role: dialogue.Role(*role),
-			DelegationCode: strings.ToUpper(*delegation), IsManager: *manager, PasswordHash: hash, AccessUntil: lastDay,
+			DelegationCode: strings.ToUpper(*delegation), IsManager: *manager, PasswordHash: hash, AccessFrom: days[0], AccessUntil: days[1],
 		})
 		return err
 	})

@@ -22,7 +22,7 @@ const usage = `usage: portal COMMAND [ARGS]
   migrate version       print the schema version
   demo                  load the demo data (idempotent)
   user add              create a user: --email --name --role [--delegation CODE]
-                        [--manager] [--until YYYY-MM-DD]; the password is read from standard input
+                        [--manager] [--from DAY] [--until DAY]; the password is read from standard input
   bench-data            fill a bench database with generated years of activity:
                         [--years 10] [--seed 1] [--first-year Y] [--password P] [--reset]
   bench                 measure the portal on the bench database (a child

@@ -80,10 +80,10 @@ func TestCommands(t *testing.T) {
 	if err != nil || !u.IsManager || u.Delegation.Code != "BE" || auth.CheckPassword(hash, "a long enough password") != nil {
 		t.Fatalf("the user: %+v %v", u, err)
 	}
-	if _, err := do("a long enough password\n", "user", "add", "--email", "p@presidency.example", "--name", "P", "--role", "presidency", "--until", "2099-12-31"); err != nil {
-		t.Fatalf("user add --until: %v", err)
+	if _, err := do("a long enough password\n", "user", "add", "--email", "p@presidency.example", "--name", "P", "--role", "presidency", "--from", "2099-07-01", "--until", "2099-12-31"); err != nil {
+		t.Fatalf("user add --from --until: %v", err)
 	}
-	if u, _, err := st.UserForLogin(ctx, "p@presidency.example"); err != nil || u.AccessUntil.Format(time.DateOnly) != "2099-12-31" {
+	if u, _, err := st.UserForLogin(ctx, "p@presidency.example"); err != nil || u.AccessUntil.Format(time.DateOnly) != "2099-12-31" || u.AccessFrom.Format(time.DateOnly) != "2099-07-01" || !u.AccessNotYet {
 		t.Fatalf("the last day of access: %+v %v", u, err)
 	}
 	if _, err := do("a long enough password\n", "user", "add", "--email", "q@presidency.example", "--name", "Q", "--role", "presidency", "--until", "31/12/2099"); err == nil || !strings.Contains(err.Error(), "--until") {

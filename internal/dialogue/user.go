@@ -59,13 +59,20 @@ type User struct {
 	// AccessEnded says that day has passed, by the database's clock.
 	AccessUntil time.Time
 	AccessEnded bool
-	CreatedAt   time.Time
+	// AccessFrom is the first day (in Brussels) the user may use the
+	// portal, zero for from the account's creation: the incoming
+	// Presidency's staff, invited before the handover, from its first day.
+	// AccessNotYet says that day has not come, by the database's clock.
+	AccessFrom   time.Time
+	AccessNotYet bool
+	CreatedAt    time.Time
 }
 
-// Inactive reports whether the account may not be used: disabled, or past
-// its last day of access. Sign-in, sessions, password links, calendar feeds
-// and every permission refuse an inactive account.
-func (u *User) Inactive() bool { return u.Disabled || u.AccessEnded }
+// Inactive reports whether the account may not be used: disabled, past its
+// last day of access or before its first. Sign-in, sessions, calendar feeds
+// and every permission refuse an inactive account (a password link works
+// before the first day, so that an invited user sets a password in time).
+func (u *User) Inactive() bool { return u.Disabled || u.AccessEnded || u.AccessNotYet }
 
 // AccountStatus is an account's state as the users list shows and filters it.
 type AccountStatus string
@@ -74,6 +81,7 @@ const (
 	AccountActive   AccountStatus = "active"
 	AccountDisabled AccountStatus = "disabled" // by a person, whatever its last day
 	AccountEnded    AccountStatus = "ended"    // past its last day of access, not disabled
+	AccountNotYet   AccountStatus = "not_yet"  // before its first day of access, not disabled
 )
 
 // Status is u's AccountStatus.
@@ -83,13 +91,15 @@ func (u *User) Status() AccountStatus {
 		return AccountDisabled
 	case u.AccessEnded:
 		return AccountEnded
+	case u.AccessNotYet:
+		return AccountNotYet
 	}
 	return AccountActive
 }
 
 // Valid reports whether s is a known status.
 func (s AccountStatus) Valid() bool {
-	return s == AccountActive || s == AccountDisabled || s == AccountEnded
+	return s == AccountActive || s == AccountDisabled || s == AccountEnded || s == AccountNotYet
 }
 
 // Actor is who performs a write and from where, for the audit log.

@@ -96,14 +96,21 @@ func post(t *testing.T, h http.Handler, path string, form url.Values) response {
 // form would, from the account as it is.
 func setLastDay(t *testing.T, st *store.Store, id int64, until time.Time) {
 	t.Helper()
+	setAccount(t, st, id, func(a *store.Account) { a.Until = until })
+}
+
+// setAccount changes a user's account as the account form would, from the
+// account as it is.
+func setAccount(t *testing.T, st *store.Store, id int64, change func(*store.Account)) {
+	t.Helper()
 	u, err := st.UserByID(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	was := store.Account{Name: u.Name, Email: u.Email, Until: u.AccessUntil}
+	was := store.Account{Name: u.Name, Email: u.Email, From: u.AccessFrom, Until: u.AccessUntil}
 	to := was
-	to.Until = until
+	change(&to)
 	if err := st.UpdateAccount(context.Background(), dialogue.Actor{Name: "test"}, id, to, was); err != nil {
-		t.Fatalf("last day of access of %s: %v", u.Email, err)
+		t.Fatalf("account of %s: %v", u.Email, err)
 	}
 }

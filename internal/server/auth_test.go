@@ -163,6 +163,81 @@ func TestAccessEndsAfterTheLastDay(t *testing.T) {
 	pageOK(t, sec, "/users?status=active").mustNotContain(t, "active users", officer.user.Email)
 }
 
+// The incoming Presidency's officer, invited before the handover, sets a
+// password at once (the page says from when it works) but cannot sign in,
+// nor read the calendar feed, before the first day of access.
+func TestAccessBeginsOnTheFirstDay(t *testing.T) {
+	_, st := demoServerRaw(t)
+	raw := newHandlerAt(t, st, time.Now) // the day the database's clock says
+	ctx := context.Background()
+	b := time.Now().In(dialogue.Brussels)
+	tomorrow := time.Date(b.Year(), b.Month(), b.Day()+1, 0, 0, 0, 0, time.UTC)
+	sec := signedIn(t, raw, st, dialogue.RoleSecretariat, "")
+	r := post(t, sec, "/users", url.Values{"name": {"Incoming Officer"}, "email": {"incoming@presidency.example"}, "role": {"presidency"},
+		"from": {tomorrow.Format(time.DateOnly)}})
+	if r.status != http.StatusCreated {
+		t.Fatalf("invite: %d", r.status)
+	}
+	link := regexp.MustCompile(`/reset/[A-Za-z0-9_-]+`).FindString(r.body)
+	if link == "" {
+		t.Fatal("no invitation link")
+	}
+	pageOK(t, sec, "/users?status=not_yet", "incoming@presidency.example", "Not yet", "from "+tomorrow.Format("2 January 2006"))
+	set := post(t, raw, link, url.Values{"new": {testPassword}, "confirm": {testPassword}})
+	if set.status != http.StatusSeeOther || set.header.Get("Location") != "/login" {
+		t.Fatalf("set the password before the first day: %d %q", set.status, set.header.Get("Location"))
+	}
+	c, rec := login(t, raw, "incoming@presidency.example", testPassword)
+	if c != nil || rec.Code != http.StatusUnauthorized || !strings.Contains(rec.Body.String(), "The e-mail address or the password is not correct.") {
+		t.Fatalf("sign-in before the first day: %v %d", c, rec.Code)
+	}
+	us, err := st.ListUsers(ctx, store.UserFilter{Words: "incoming@presidency"})
+	if err != nil || len(us) != 1 {
+		t.Fatalf("the invited officer: %+v %v", us, err)
+	}
+	feed, err := st.CalendarToken(ctx, us[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := get(t, raw, "/calendar/"+feed+".ics"); r.status != http.StatusNotFound {
+		t.Fatalf("feed before the first day: %d", r.status)
+	}
+	// The first day comes (moved to today in the store: the form takes any day).
+	setAccount(t, st, us[0].ID, func(a *store.Account) { a.From = tomorrow.AddDate(0, 0, -1) })
+	if c, _ := login(t, raw, "incoming@presidency.example", testPassword); c == nil {
+		t.Fatal("the officer cannot sign in on the first day")
+	}
+	if r := get(t, raw, "/calendar/"+feed+".ics"); r.status != http.StatusOK {
+		t.Fatalf("feed on the first day: %d", r.status)
+	}
+}
+
+// The password page tells an officer invited ahead when the password
+// starts to work.
+func TestResetBeforeTheFirstDaySaysWhen(t *testing.T) {
+	_, st := demoServerRaw(t)
+	raw := newHandlerAt(t, st, time.Now)
+	b := time.Now().In(dialogue.Brussels)
+	first := time.Date(b.Year(), b.Month(), b.Day()+3, 0, 0, 0, 0, time.UTC)
+	sec := signedIn(t, raw, st, dialogue.RoleSecretariat, "")
+	r := post(t, sec, "/users", url.Values{"name": {"Early"}, "email": {"early@presidency.example"}, "role": {"presidency"}, "from": {first.Format(time.DateOnly)}})
+	link := regexp.MustCompile(`/reset/[A-Za-z0-9_-]+`).FindString(r.body)
+	set := post(t, raw, link, url.Values{"new": {testPassword}, "confirm": {testPassword}})
+	if set.status != http.StatusSeeOther {
+		t.Fatalf("set: %d", set.status)
+	}
+	var cookie *http.Cookie
+	for _, c := range (&http.Response{Header: set.header}).Cookies() {
+		if c.Name == "portal_session" {
+			cookie = c
+		}
+	}
+	if cookie == nil {
+		t.Fatal("no session cookie for the message")
+	}
+	pageOK(t, asUser{h: raw, cookie: cookie}, "/login", "Your password is set. You can sign in with it from "+first.Format("2 January 2006")+".")
+}
+
 func TestSessionTokenRenewedOnRoleChange(t *testing.T) {
 	raw, st := demoServerRaw(t)
 	be := signedIn(t, raw, st, dialogue.RoleDelegate, "BE")

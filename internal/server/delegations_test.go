@@ -140,10 +140,11 @@ func TestUsersPageRemindsOfTheHandover(t *testing.T) {
 	page := pageOK(t, sec, "/users", "Presidency handover in 40 days",
 		"Lithuania takes over the Presidency on 1 January 2027 from Ireland.", `href="/users?role=presidency&amp;status=active"`,
 		"review the "+strconv.Itoa(n)+" active Presidency account",
-		"last day of access before the handover: give the accounts of the outgoing staff the last day 31 December 2026")
+		"last day of access before the handover: give the accounts of the outgoing staff the last day 31 December 2026, and invite the incoming staff with the first day 1 January 2027.")
 	checkHTML(t, "/users", page.body)
 	// Inviting the incoming staff: the form proposes their Presidency's last day too.
-	page.mustContain(t, "/users", "31 December 2026 (Ireland) for the one in office, 30 June 2027 (Lithuania) for the one that takes over on 1 January 2027.")
+	page.mustContain(t, "/users", "31 December 2026 (Ireland) for the one in office, 30 June 2027 (Lithuania) for the one that takes over on 1 January 2027.",
+		"set their password at once and sign in from 1 January 2027 (Lithuania).")
 	pageOK(t, sec, "/", "The Presidency changes on 1 January 2027, in 40 days.")
 	// Once every Presidency account ends with the semester, the notice
 	// only asks for the incoming staff.
@@ -154,7 +155,7 @@ func TestUsersPageRemindsOfTheHandover(t *testing.T) {
 	for _, o := range officers {
 		setLastDay(t, st, o.ID, time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC))
 	}
-	pageOK(t, sec, "/users", "Each ends before the handover; invite the incoming staff.").mustNotContain(t, "/users", "no last day of access")
+	pageOK(t, sec, "/users", "Each ends before the handover; invite the incoming staff with the first day 1 January 2027.").mustNotContain(t, "/users", "no last day of access")
 	pageOK(t, signedIn(t, h, st, dialogue.RolePresidency, ""), "/").mustNotContain(t, "the Presidency's home", "The Presidency changes")
 	manager := addUser(t, st, dialogue.RoleDelegate, "BE", true)
 	c, _ := login(t, h, manager.Email, testPassword)

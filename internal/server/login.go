@@ -116,6 +116,8 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) error {
 		reason = "account disabled"
 	case u.AccessEnded:
 		reason = "access ended"
+	case u.AccessNotYet:
+		reason = "access not begun"
 	}
 	if reason != "" {
 		s.limits.failed(w, r, email, ip)
@@ -251,6 +253,11 @@ func (s *server) reset(w http.ResponseWriter, r *http.Request) error {
 	// Whoever was signed in on this browser is not the one who just reset.
 	if err := s.sessions.Destroy(ctx); err != nil {
 		return err
+	}
+	if u.AccessNotYet {
+		// Invited ahead (the incoming Presidency's staff): the link's
+		// holder may know when the access begins.
+		return s.flashTo(w, r, "/login", "Your password is set. You can sign in with it from "+longDate(u.AccessFrom)+".")
 	}
 	return s.flashTo(w, r, "/login", "Your password is set. Sign in with it.")
 }

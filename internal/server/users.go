@@ -42,7 +42,7 @@ func (s *server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 		if v.Handover, err = s.handover(r); err != nil {
 			return err
 		}
-		if v.UntilHint, err = s.presidencyAccessHint(ctx); err != nil {
+		if v.FromHint, v.UntilHint, err = s.presidencyAccessHints(ctx); err != nil {
 			return err
 		}
 	} else if u.Delegation != nil {
@@ -65,9 +65,12 @@ func (s *server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 	}
 	for _, x := range list {
 		row := web.UserRow{ID: x.ID, Name: x.Name, Email: x.Email, Role: x.Role.Label(), Disabled: x.Disabled,
-			Ended: x.AccessEnded, Self: x.ID == u.ID, Manager: x.IsManager, RoleValue: string(x.Role)}
+			Ended: x.AccessEnded, NotYet: x.AccessNotYet, Self: x.ID == u.ID, Manager: x.IsManager, RoleValue: string(x.Role)}
 		if !x.AccessUntil.IsZero() {
 			row.Until = longDate(x.AccessUntil)
+		}
+		if !x.AccessFrom.IsZero() {
+			row.From = longDate(x.AccessFrom)
 		}
 		if x.Delegation != nil {
 			row.Delegation = x.Delegation.Code + " – " + x.Delegation.Name
@@ -133,11 +136,13 @@ func (s *server) createUser(w http.ResponseWriter, r *http.Request) error {
 	form := web.UserForm{
 		Email: strings.TrimSpace(r.PostFormValue("email")), Name: strings.TrimSpace(r.PostFormValue("name")),
 		Role: r.PostFormValue("role"), Delegation: strings.ToUpper(r.PostFormValue("delegation")),
-		Manager: r.PostFormValue("manager") == "on", Until: strings.TrimSpace(r.PostFormValue("until")),
+		Manager: r.PostFormValue("manager") == "on", From: strings.TrimSpace(r.PostFormValue("from")),
+		Until: strings.TrimSpace(r.PostFormValue("until")),
 	}
+	from, fromErr := parseDay(form.From)
 	until, untilErr := s.parseAccessUntil(form.Until, "")
 	nu := store.NewUser{Email: form.Email, Name: form.Name, Role: dialogue.Role(form.Role), DelegationCode: form.Delegation,
-		IsManager: form.Manager, AccessUntil: until}
+		IsManager: form.Manager, AccessFrom: from, AccessUntil: until}
 	if !auth.Can(u, auth.ManageUsers) {
 		// A manager invites delegates of their own delegation, nothing else:
 		// whatever the form says.
@@ -145,10 +150,10 @@ func (s *server) createUser(w http.ResponseWriter, r *http.Request) error {
 	}
 	var created dialogue.User
 	var err error
-	if untilErr == "" {
+	if fromErr == "" && untilErr == "" {
 		created, err = s.st.CreateUser(ctx, actorOf(r), nu)
 	}
-	if fe := withUntilError(err, untilErr); fe != nil {
+	if fe := withDayErrors(err, fromErr, untilErr); fe != nil {
 		form.Errors = fe
 		return s.renderUsers(w, r, http.StatusUnprocessableEntity, form, nil)
 	}
@@ -228,6 +233,9 @@ func (s *server) editUser(w http.ResponseWriter, r *http.Request) error {
 // accountForm is a user's account as the form shows it.
 func accountForm(u dialogue.User) web.AccountForm {
 	f := web.AccountForm{Name: u.Name, Email: u.Email}
+	if !u.AccessFrom.IsZero() {
+		f.From = u.AccessFrom.Format(time.DateOnly)
+	}
 	if !u.AccessUntil.IsZero() {
 		f.Until = u.AccessUntil.Format(time.DateOnly)
 	}
@@ -244,19 +252,23 @@ func (s *server) updateUser(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := web.AccountView{
 		Form: web.AccountForm{Name: strings.TrimSpace(r.PostFormValue("name")), Email: strings.TrimSpace(r.PostFormValue("email")),
-			Until: strings.TrimSpace(r.PostFormValue("until"))},
-		Was: web.AccountForm{Name: r.PostFormValue("was_name"), Email: r.PostFormValue("was_email"), Until: r.PostFormValue("was_until")},
+			From: strings.TrimSpace(r.PostFormValue("from")), Until: strings.TrimSpace(r.PostFormValue("until"))},
+		Was: web.AccountForm{Name: r.PostFormValue("was_name"), Email: r.PostFormValue("was_email"),
+			From: r.PostFormValue("was_from"), Until: r.PostFormValue("was_until")},
 	}
-	wasUntil, bad := s.parseAccessUntil(v.Was.Until, v.Was.Until) // the day shown, whatever it is
-	if bad != "" || v.Was.Email == "" {
+	// The days the form showed, whatever they are.
+	wasFrom, bad1 := parseDay(v.Was.From)
+	wasUntil, bad2 := parseDay(v.Was.Until)
+	if bad1 != "" || bad2 != "" || v.Was.Email == "" {
 		return dialogue.Errorf(dialogue.KindInvalid, "This form does not say how it showed the account: open the users list again and edit the account from there.")
 	}
-	until, msg := s.parseAccessUntil(v.Form.Until, v.Was.Until)
-	if msg == "" {
-		err = s.st.UpdateAccount(r.Context(), actorOf(r), t.ID, store.Account{Name: v.Form.Name, Email: v.Form.Email, Until: until},
-			store.Account{Name: v.Was.Name, Email: v.Was.Email, Until: wasUntil})
+	from, fromErr := parseDay(v.Form.From)
+	until, untilErr := s.parseAccessUntil(v.Form.Until, v.Was.Until)
+	if fromErr == "" && untilErr == "" {
+		err = s.st.UpdateAccount(r.Context(), actorOf(r), t.ID, store.Account{Name: v.Form.Name, Email: v.Form.Email, From: from, Until: until},
+			store.Account{Name: v.Was.Name, Email: v.Was.Email, From: wasFrom, Until: wasUntil})
 	}
-	if fe := withUntilError(err, msg); fe != nil {
+	if fe := withDayErrors(err, fromErr, untilErr); fe != nil {
 		v.Errors = fe
 		return s.renderAccount(w, r, http.StatusUnprocessableEntity, t, v)
 	}
@@ -271,11 +283,7 @@ func (s *server) updateUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	msg = "The account of " + v.Form.Name + " is saved: access without an end."
-	if !until.IsZero() {
-		msg = "The account of " + v.Form.Name + " is saved: last day of access " + longDate(until) + "."
-	}
-	s.sessions.Put(r.Context(), sessionFlash, msg)
+	s.sessions.Put(r.Context(), sessionFlash, "The account of "+v.Form.Name+" is saved: "+accessDays(from, until)+".")
 	s.backToUsers(w, r)
 	return nil
 }
@@ -290,12 +298,14 @@ func (s *server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 		v.Status = "Disabled: the account cannot be used whatever its last day of access."
 	case dialogue.AccountEnded:
 		v.Status = "Access ended: its last day was " + longDate(t.AccessUntil) + "."
+	case dialogue.AccountNotYet:
+		v.Status = "Not yet: access from " + longDate(t.AccessFrom) + "."
 	default:
 		v.Status = "Active"
 	}
 	if t.Role == dialogue.RolePresidency {
 		var err error
-		if v.UntilHint, err = s.presidencyAccessHint(r.Context()); err != nil {
+		if v.FromHint, v.UntilHint, err = s.presidencyAccessHints(r.Context()); err != nil {
 			return err
 		}
 	}
@@ -305,30 +315,56 @@ func (s *server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 	return s.render(w, r, status, web.AccountPage(v))
 }
 
-// withUntilError is the per-field messages of err (see formErrors) and the
-// last day of access's own (from parseAccessUntil), nil when there is none.
-func withUntilError(err error, until string) dialogue.FieldErrors {
+// withDayErrors is the per-field messages of err (see formErrors) and the
+// days of access's own (from parseDay and parseAccessUntil), nil when there
+// is none.
+func withDayErrors(err error, from, until string) dialogue.FieldErrors {
 	fe := formErrors(err)
-	if until != "" {
-		if fe == nil {
-			fe = dialogue.FieldErrors{}
+	for field, msg := range map[string]string{"from": from, "until": until} {
+		if msg != "" {
+			if fe == nil {
+				fe = dialogue.FieldErrors{}
+			}
+			fe.Add(field, msg)
 		}
-		fe.Add("until", until)
 	}
 	return fe
 }
 
-// parseAccessUntil reads a last day of access as typed ("" for no end), and
-// returns the problem to show beside the field, if any. A day before today
-// is refused unless it is the one the form showed (was): ending access
-// today or earlier is what disabling an account is for.
-func (s *server) parseAccessUntil(typed, was string) (time.Time, string) {
+// accessDays says an account's days of access, for the message after a
+// save.
+func accessDays(from, until time.Time) string {
+	switch {
+	case from.IsZero() && until.IsZero():
+		return "access without an end"
+	case from.IsZero():
+		return "last day of access " + longDate(until)
+	case until.IsZero():
+		return "access from " + longDate(from) + ", without an end"
+	}
+	return "access from " + longDate(from) + " to " + longDate(until)
+}
+
+// parseDay reads a day of access as typed ("" for none), and returns the
+// problem to show beside the field, if any.
+func parseDay(typed string) (time.Time, string) {
 	if typed == "" {
 		return time.Time{}, ""
 	}
 	day, err := time.Parse(time.DateOnly, typed)
 	if err != nil {
-		return time.Time{}, "Enter the day as a date, e.g. 2026-12-31, or leave it empty for no end."
+		return time.Time{}, "Enter the day as a date, e.g. 2026-12-31, or leave it empty."
+	}
+	return day, ""
+}
+
+// parseAccessUntil reads a last day of access as parseDay does. A day
+// before today is refused unless it is the one the form showed (was):
+// ending access today or earlier is what disabling an account is for.
+func (s *server) parseAccessUntil(typed, was string) (time.Time, string) {
+	day, msg := parseDay(typed)
+	if msg != "" || day.IsZero() {
+		return day, msg
 	}
 	if day.Before(calendarDay(s.now())) && typed != was {
 		return time.Time{}, "Choose today or a later day. To end the access now, disable the account."
@@ -336,38 +372,42 @@ func (s *server) parseAccessUntil(typed, was string) (time.Time, string) {
 	return day, ""
 }
 
-// presidencyAccessHint proposes a Presidency officer's last day of access:
-// the last day of the Presidency in office and, in the weeks before a
+// presidencyAccessHints propose a Presidency officer's days of access:
+// the last is that of the Presidency in office and, in the weeks before a
 // handover, when the secretariat invites the incoming staff, that of the
-// Presidency to come.
-func (s *server) presidencyAccessHint(ctx context.Context) (string, error) {
+// Presidency to come, whose first day is then proposed as theirs.
+func (s *server) presidencyAccessHints(ctx context.Context) (from, until string, err error) {
 	now := s.now()
-	in, err := s.semesterLastDay(ctx, dialogue.SemesterAt(now))
+	in, err := s.semesterName(ctx, dialogue.SemesterAt(now))
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
-	hint := "A Presidency officer's access usually ends with the Presidency they serve: " + in + " for the one in office"
+	until = "A Presidency officer's access usually ends with the Presidency they serve: " + lastDay(dialogue.SemesterAt(now)) + in + " for the one in office"
 	if next, start, days := nextSemester(now); days <= handoverWindow {
-		after, err := s.semesterLastDay(ctx, next)
+		after, err := s.semesterName(ctx, next)
 		if err != nil {
-			return "", err
+			return "", "", err
 		}
-		hint += ", " + after + " for the one that takes over on " + longDate(start)
+		until += ", " + lastDay(next) + after + " for the one that takes over on " + longDate(start)
+		from = "The incoming Presidency's staff, invited before the handover, set their password at once and sign in from " + longDate(start) + after + "."
 	}
-	return hint + ".", nil
+	return from, until + ".", nil
 }
 
-// semesterLastDay is the last day of a semester, with the member state
-// holding its Presidency when one is recorded: "31 December 2026
-// (Ireland)".
-func (s *server) semesterLastDay(ctx context.Context, sem dialogue.Presidency) (string, error) {
-	day := longDate(sem.End(dialogue.Brussels).AddDate(0, 0, -1))
+// lastDay is the last day of a semester.
+func lastDay(sem dialogue.Presidency) string {
+	return longDate(sem.End(dialogue.Brussels).AddDate(0, 0, -1))
+}
+
+// semesterName is " (Ireland)" for a semester whose Presidency is
+// recorded, else "".
+func (s *server) semesterName(ctx context.Context, sem dialogue.Presidency) (string, error) {
 	p, err := s.st.CurrentPresidency(ctx, sem.Start(dialogue.Brussels))
 	switch {
 	case err == nil:
-		return day + " (" + p.Delegation.Name + ")", nil
+		return " (" + p.Delegation.Name + ")", nil
 	case dialogue.KindOf(err) == dialogue.KindNotFound:
-		return day, nil
+		return "", nil
 	}
 	return "", err
 }

@@ -159,7 +159,7 @@ func TestUserAccountForm(t *testing.T) {
 	if r.status != http.StatusConflict {
 		t.Fatalf("stale form: %d", r.status)
 	}
-	r.mustContain(t, "stale form", "Changed by someone else meanwhile", "it is now Officer Renamed, renamed@presidency.example, last day of access: "+until.Format("2 January 2006"),
+	r.mustContain(t, "stale form", "Changed by someone else meanwhile", "it is now Officer Renamed, renamed@presidency.example, first day of access: none, last day: "+until.Format("2 January 2006"),
 		`value="`+officer.Email+`"`, `name="was_email" value="renamed@presidency.example"`, `name="was_until" value="`+until.Format(time.DateOnly)+`"`)
 	if got, _ := st.UserByID(context.Background(), officer.ID); got.Email != "renamed@presidency.example" {
 		t.Fatalf("the stale form overwrote the account: %+v", got)

@@ -62,7 +62,7 @@ func SessionUserOf(ctx context.Context) (*SessionUser, bool) {
 const sessionUserColumns = `
 	coalesce(u.id, 0), coalesce(u.email, ''), coalesce(u.name, ''), coalesce(u.role, ''),
 	coalesce(u.delegation_id, 0), coalesce(u.is_manager, false),
-	u.disabled_at IS NOT NULL, u.access_until, ` + accessEnded + `, coalesce(u.created_at, to_timestamp(0)),
+	u.disabled_at IS NOT NULL, u.access_until, ` + accessEnded + `, u.access_from, ` + accessNotYet + `, coalesce(u.created_at, to_timestamp(0)),
 	coalesce(d.code, ''), coalesce(d.kind, ''), coalesce(d.name, ''), coalesce(d.footnote, '')`
 
 // idleLimit is the idle timeout (a century when there is none).

@@ -18,10 +18,11 @@ type NewUser struct {
 	Role           dialogue.Role
 	DelegationCode string // required for delegates and observers
 	IsManager      bool
-	// AccessUntil: the last day of access (a date; zero: no end).
-	AccessUntil  time.Time
-	PasswordHash string // argon2id PHC string; "" leaves the account without a password
-	Demo         bool   // a demo account
+	// AccessFrom and AccessUntil: the first and the last day of access
+	// (dates; zero: from the account's creation, no end).
+	AccessFrom, AccessUntil time.Time
+	PasswordHash            string // argon2id PHC string; "" leaves the account without a password
+	Demo                    bool   // a demo account
 }
 
 // CreateUser validates and inserts a user, with its audit record.
@@ -29,6 +30,7 @@ func (s *Store) CreateUser(ctx context.Context, actor dialogue.Actor, u NewUser)
 	u.Email = strings.TrimSpace(u.Email)
 	u.Name = strings.TrimSpace(u.Name)
 	fe := nameAndEmailErrors(u.Name, u.Email)
+	addDaysError(fe, u.AccessFrom, u.AccessUntil)
 	if !u.Role.Valid() {
 		fe.Add("role", "Choose a role: secretariat, presidency, delegate or observer.")
 	}
@@ -70,24 +72,24 @@ func (s *Store) CreateUser(ctx context.Context, actor dialogue.Actor, u NewUser)
 			hash = &u.PasswordHash
 		}
 		err := tx.QueryRow(ctx, `
-			INSERT INTO users (email, name, role, delegation_id, is_manager, password_hash, demo, access_until)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			INSERT INTO users (email, name, role, delegation_id, is_manager, password_hash, demo, access_until, access_from)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 			RETURNING id, created_at`,
-			u.Email, u.Name, u.Role, delegationID, u.IsManager, hash, u.Demo, dateOrNull(u.AccessUntil)).Scan(&out.ID, &out.CreatedAt)
+			u.Email, u.Name, u.Role, delegationID, u.IsManager, hash, u.Demo, dateOrNull(u.AccessUntil), dateOrNull(u.AccessFrom)).Scan(&out.ID, &out.CreatedAt)
 		if isUniqueViolation(err, "users_email_uq") {
 			return dialogue.FieldError("email", "A user with this e-mail address already exists.")
 		}
 		if err != nil {
 			return err
 		}
-		out.Email, out.Name, out.Role, out.IsManager, out.AccessUntil = u.Email, u.Name, u.Role, u.IsManager, u.AccessUntil
+		out.Email, out.Name, out.Role, out.IsManager, out.AccessFrom, out.AccessUntil = u.Email, u.Name, u.Role, u.IsManager, u.AccessFrom, u.AccessUntil
 		if delegationID != nil {
 			out.DelegationID = *delegationID
 		}
 		return writeAudit(ctx, tx, actor, auditEntry{
 			Action: "user.create", ObjectType: "user", ObjectID: out.ID,
 			Detail: map[string]any{"email": u.Email, "role": u.Role, "delegation": u.DelegationCode, "manager": u.IsManager,
-				"access_until": auditDate(dateOrNull(u.AccessUntil))},
+				"access_from": auditDate(dateOrNull(u.AccessFrom)), "access_until": auditDate(dateOrNull(u.AccessUntil))},
 		})
 	})
 	return out, err
@@ -96,7 +98,7 @@ func (s *Store) CreateUser(ctx context.Context, actor dialogue.Actor, u NewUser)
 // userColumns selects a user with its delegation, for scanUser.
 const userColumns = `
 	u.id, u.email, u.name, u.role, coalesce(u.delegation_id, 0), u.is_manager,
-	u.disabled_at IS NOT NULL, u.access_until, ` + accessEnded + `, u.created_at,
+	u.disabled_at IS NOT NULL, u.access_until, ` + accessEnded + `, u.access_from, ` + accessNotYet + `, u.created_at,
 	coalesce(d.code, ''), coalesce(d.kind, ''), coalesce(d.name, ''), coalesce(d.footnote, '')`
 
 // accessEnded holds for a user (u) whose last day of access, in Brussels,
@@ -104,21 +106,33 @@ const userColumns = `
 // feed is checked by, whatever the portal's machine says.
 const accessEnded = `coalesce(u.access_until < (now() AT TIME ZONE 'Europe/Brussels')::date, false)`
 
+// accessNotYet holds for a user (u) whose first day of access, in Brussels,
+// has not come, by the database's clock.
+const accessNotYet = `coalesce(u.access_from > (now() AT TIME ZONE 'Europe/Brussels')::date, false)`
+
+// userMaySetPassword holds for a user (u) whose password links work: not
+// disabled, not past the last day of access (before the first day too, so
+// that an invited user sets a password in time).
+const userMaySetPassword = `(u.disabled_at IS NULL AND NOT ` + accessEnded + `)`
+
 // userActive holds for a user (u) who may use the portal: not disabled, and
-// not past the last day of access.
-const userActive = `(u.disabled_at IS NULL AND NOT ` + accessEnded + `)`
+// within the days of access.
+const userActive = `(` + userMaySetPassword + ` AND NOT ` + accessNotYet + `)`
 
 func scanUser(row pgx.Row, extra ...any) (dialogue.User, error) {
 	var u dialogue.User
 	var d dialogue.Delegation
-	var until *time.Time
+	var until, from *time.Time
 	dest := append([]any{&u.ID, &u.Email, &u.Name, &u.Role, &u.DelegationID, &u.IsManager,
-		&u.Disabled, &until, &u.AccessEnded, &u.CreatedAt, &d.Code, &d.Kind, &d.Name, &d.Footnote}, extra...)
+		&u.Disabled, &until, &u.AccessEnded, &from, &u.AccessNotYet, &u.CreatedAt, &d.Code, &d.Kind, &d.Name, &d.Footnote}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return u, err
 	}
 	if until != nil {
 		u.AccessUntil = *until
+	}
+	if from != nil {
+		u.AccessFrom = *from
 	}
 	if u.DelegationID != 0 {
 		d.ID = u.DelegationID
@@ -174,6 +188,7 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter) ([]dialogue.User, e
 		  AND CASE $4 WHEN 'active' THEN `+userActive+`
 		              WHEN 'disabled' THEN u.disabled_at IS NOT NULL
 		              WHEN 'ended' THEN u.disabled_at IS NULL AND `+accessEnded+`
+		              WHEN 'not_yet' THEN u.disabled_at IS NULL AND NOT `+accessEnded+` AND `+accessNotYet+`
 		              ELSE true END
 		ORDER BY d.id IS NOT NULL, array_position(ARRAY['member_state','institution','partner','observer'], d.kind), d.protocol_order NULLS LAST, d.name, u.name`,
 		f.DelegationID, string(f.Role), escapeLike(f.Words), string(f.Status))
@@ -250,11 +265,20 @@ func nameAndEmailErrors(name, email string) dialogue.FieldErrors {
 	return fe
 }
 
+// addDaysError adds to fe the problem of days of access that come in the
+// wrong order.
+func addDaysError(fe dialogue.FieldErrors, from, until time.Time) {
+	if !from.IsZero() && !until.IsZero() && dateOrNull(from).After(*dateOrNull(until)) {
+		fe.Add("until", "The last day of access comes before the first: change one of them.")
+	}
+}
+
 // Account is what the account form changes: the name, the e-mail address
-// (the sign-in name) and the last day of access (a date; zero: no end).
+// (the sign-in name) and the first and last days of access (dates; zero:
+// from the account's creation, no end).
 type Account struct {
 	Name, Email string
-	Until       time.Time
+	From, Until time.Time
 }
 
 // UpdateAccount changes a user's name, e-mail address and last day of
@@ -265,25 +289,31 @@ type Account struct {
 // sign-in name, the sessions stay.
 func (s *Store) UpdateAccount(ctx context.Context, actor dialogue.Actor, userID int64, to, was Account) error {
 	to.Name, to.Email = strings.TrimSpace(to.Name), strings.TrimSpace(to.Email)
-	if err := nameAndEmailErrors(to.Name, to.Email).Err(); err != nil {
+	fe := nameAndEmailErrors(to.Name, to.Email)
+	addDaysError(fe, to.From, to.Until)
+	if err := fe.Err(); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		var now Account
-		var until *time.Time
-		err := tx.QueryRow(ctx, `SELECT name, email, access_until FROM users WHERE id = $1 FOR UPDATE`, userID).Scan(&now.Name, &now.Email, &until)
+		var from, until *time.Time
+		err := tx.QueryRow(ctx, `SELECT name, email, access_from, access_until FROM users WHERE id = $1 FOR UPDATE`, userID).
+			Scan(&now.Name, &now.Email, &from, &until)
 		if err != nil {
 			return notFound(err, "user")
+		}
+		if from != nil {
+			now.From = *from
 		}
 		if until != nil {
 			now.Until = *until
 		}
-		if now.Name != was.Name || now.Email != was.Email || !sameDay(now.Until, was.Until) {
-			return dialogue.Errorf(dialogue.KindConflict, "This account was changed meanwhile: it is now %s, %s, last day of access: %s. Nothing was changed; the form shows it as it is.",
-				now.Name, now.Email, dayOrNone(until))
+		if now.Name != was.Name || now.Email != was.Email || !sameDay(now.From, was.From) || !sameDay(now.Until, was.Until) {
+			return dialogue.Errorf(dialogue.KindConflict, "This account was changed meanwhile: it is now %s, %s, first day of access: %s, last day: %s. Nothing was changed; the form shows it as it is.",
+				now.Name, now.Email, dayOr(from, "none"), dayOr(until, "none"))
 		}
-		_, err = tx.Exec(ctx, `UPDATE users SET name = $2, email = $3, access_until = $4, updated_at = now() WHERE id = $1`,
-			userID, to.Name, to.Email, dateOrNull(to.Until))
+		_, err = tx.Exec(ctx, `UPDATE users SET name = $2, email = $3, access_from = $4, access_until = $5, updated_at = now() WHERE id = $1`,
+			userID, to.Name, to.Email, dateOrNull(to.From), dateOrNull(to.Until))
 		if isUniqueViolation(err, "users_email_uq") {
 			return dialogue.FieldError("email", "Another user has this e-mail address.")
 		}
@@ -296,6 +326,9 @@ func (s *Store) UpdateAccount(ctx context.Context, actor dialogue.Actor, userID 
 		}
 		if to.Email != now.Email {
 			changed["email"] = map[string]any{"was": now.Email, "now": to.Email}
+		}
+		if !sameDay(to.From, now.From) {
+			changed["access_from"] = map[string]any{"was": auditDate(from), "now": auditDate(dateOrNull(to.From))}
 		}
 		if !sameDay(to.Until, now.Until) {
 			changed["access_until"] = map[string]any{"was": auditDate(until), "now": auditDate(dateOrNull(to.Until))}
@@ -328,9 +361,10 @@ func auditDate(t *time.Time) any {
 	return t.Format(time.DateOnly)
 }
 
-func dayOrNone(t *time.Time) string {
+// dayOr is a date as the portal writes it, or none when there is none.
+func dayOr(t *time.Time, none string) string {
 	if t == nil {
-		return "no end"
+		return none
 	}
 	return t.Format("2 January 2006")
 }
@@ -394,7 +428,7 @@ func (s *Store) ResetUser(ctx context.Context, tokenHash []byte) (dialogue.User,
 	u, err := scanUser(s.pool.QueryRow(ctx, `SELECT `+userColumns+`
 		FROM password_resets r JOIN users u ON u.id = r.user_id
 		LEFT JOIN delegations d ON d.id = u.delegation_id
-		WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > now() AND `+userActive, tokenHash))
+		WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > now() AND `+userMaySetPassword, tokenHash))
 	return u, notFound(err, "reset link")
 }
 
@@ -407,7 +441,7 @@ func (s *Store) ConsumePasswordReset(ctx context.Context, actor dialogue.Actor, 
 			UPDATE password_resets r SET used_at = now()
 			FROM users u
 			WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > now()
-			  AND u.id = r.user_id AND `+userActive+`
+			  AND u.id = r.user_id AND `+userMaySetPassword+`
 			RETURNING r.user_id`, tokenHash).Scan(&userID)
 		if err != nil {
 			return notFound(err, "reset link")

@@ -392,3 +392,77 @@ func TestAccessEndsAfterTheLastDay(t *testing.T) {
 		t.Fatalf("with no end: %+v", got)
 	}
 }
+
+// Before an account's first day of access (Brussels, by the database's
+// clock) its sessions and calendar feed are refused, but its password link
+// works, so that an invited user sets a password in time; from that day on
+// it is in. Days in the wrong order are refused beside the field.
+func TestAccessBeginsOnTheFirstDay(t *testing.T) {
+	ctx := context.Background()
+	st, url := dbtest.Store(t)
+	var today time.Time
+	if err := queryRow(url, `SELECT (now() AT TIME ZONE 'Europe/Brussels')::date`, &today); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateUser(ctx, cli, store.NewUser{Email: "wrong@presidency.example", Name: "Wrong", Role: dialogue.RolePresidency,
+		AccessFrom: today.AddDate(0, 1, 0), AccessUntil: today}); dialogue.KindOf(err) != dialogue.KindInvalid {
+		t.Fatalf("days in the wrong order: %v", err)
+	}
+	first := today.AddDate(0, 0, 1)
+	u, err := st.CreateUser(ctx, cli, store.NewUser{Email: "incoming@presidency.example", Name: "Incoming", Role: dialogue.RolePresidency, AccessFrom: first})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss := st.Sessions(time.Hour, func([]byte) int64 { return u.ID })
+	if err := ss.CommitCtx(ctx, "tok", []byte("signed"), time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	feed, err := st.CalendarToken(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reset := []byte("access-not-yet-token-0123456789a")
+	if err := st.CreatePasswordReset(ctx, cli, u.ID, reset, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	sessionUser := func() dialogue.User {
+		t.Helper()
+		fctx, su := store.WithSessionUser(ctx)
+		if _, ok, err := ss.FindCtx(fctx, "tok"); err != nil || !ok || !su.Found {
+			t.Fatalf("session: %v %v %+v", ok, err, su)
+		}
+		return su.User
+	}
+	if got := sessionUser(); !got.AccessNotYet || !got.Inactive() || got.Status() != dialogue.AccountNotYet || !got.AccessFrom.Equal(first) {
+		t.Fatalf("before the first day: %+v", got)
+	}
+	if _, err := st.UserByCalendarToken(ctx, feed); dialogue.KindOf(err) != dialogue.KindNotFound {
+		t.Fatalf("feed before the first day: %v, want not found", err)
+	}
+	if got, err := st.ResetUser(ctx, reset); err != nil || got.ID != u.ID || !got.AccessNotYet {
+		t.Fatalf("password link before the first day: %+v %v", got, err)
+	}
+	if list, err := st.ListUsers(ctx, store.UserFilter{Status: dialogue.AccountNotYet}); err != nil || len(list) != 1 || list[0].ID != u.ID {
+		t.Fatalf("not yet: %+v %v", list, err)
+	}
+	if id, err := st.ConsumePasswordReset(ctx, cli, reset, "$argon2id$set"); err != nil || id != u.ID {
+		t.Fatalf("password set before the first day: %v %v", id, err)
+	}
+
+	// The first day: in. A last day before it is refused beside the field.
+	was := store.Account{Name: u.Name, Email: u.Email, From: first}
+	err = st.UpdateAccount(ctx, cli, u.ID, store.Account{Name: u.Name, Email: u.Email, From: first, Until: today}, was)
+	var fe *dialogue.FormError
+	if !errors.As(err, &fe) || fe.Fields["until"] == "" {
+		t.Fatalf("last day before the first: %v", err)
+	}
+	if err := st.UpdateAccount(ctx, cli, u.ID, store.Account{Name: u.Name, Email: u.Email, From: today}, was); err != nil {
+		t.Fatal(err)
+	}
+	if got := sessionUser(); got.AccessNotYet || got.Inactive() {
+		t.Fatalf("on the first day: %+v", got)
+	}
+	if _, err := st.UserByCalendarToken(ctx, feed); err != nil {
+		t.Fatalf("feed on the first day: %v", err)
+	}
+}
