@@ -298,35 +298,9 @@ func TestListUsersFilters(t *testing.T) {
 func TestAccessEndsAfterTheLastDay(t *testing.T) {
 	ctx := context.Background()
 	st, url := dbtest.Store(t)
-	var today time.Time
-	if err := queryRow(url, `SELECT (now() AT TIME ZONE 'Europe/Brussels')::date`, &today); err != nil {
-		t.Fatal(err)
-	}
+	today := brusselsToday(t, url)
 	first := today.AddDate(0, 0, 10)
-	u, err := st.CreateUser(ctx, cli, store.NewUser{Email: "officer@presidency.example", Name: "Officer", Role: dialogue.RolePresidency, AccessUntil: first})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ss := st.Sessions(time.Hour, func([]byte) int64 { return u.ID })
-	if err := ss.CommitCtx(ctx, "tok", []byte("signed"), time.Now().Add(time.Hour)); err != nil {
-		t.Fatal(err)
-	}
-	feed, err := st.CalendarToken(ctx, u.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	reset := []byte("access-ended-token-0123456789abc")
-	if err := st.CreatePasswordReset(ctx, cli, u.ID, reset, time.Hour); err != nil {
-		t.Fatal(err)
-	}
-	sessionUser := func() dialogue.User {
-		t.Helper()
-		fctx, su := store.WithSessionUser(ctx)
-		if _, ok, err := ss.FindCtx(fctx, "tok"); err != nil || !ok || !su.Found {
-			t.Fatalf("session: %v %v %+v", ok, err, su)
-		}
-		return su.User
-	}
+	u, feed, reset, sessionUser := accessFixture(t, st, store.NewUser{Email: "officer@presidency.example", Name: "Officer", Role: dialogue.RolePresidency, AccessUntil: first})
 	if got := sessionUser(); !got.AccessUntil.Equal(first) || got.AccessEnded || got.Inactive() {
 		t.Fatalf("before the last day: %+v", got)
 	}
@@ -340,8 +314,7 @@ func TestAccessEndsAfterTheLastDay(t *testing.T) {
 	// A form that showed no end (or another name) does not overwrite the
 	// day set meanwhile.
 	for _, was := range []store.Account{account(time.Time{}), {Name: "Someone", Email: u.Email, Until: first}} {
-		err = st.UpdateAccount(ctx, cli, u.ID, account(today.AddDate(0, 1, 0)), was)
-		if dialogue.KindOf(err) != dialogue.KindConflict {
+		if err := st.UpdateAccount(ctx, cli, u.ID, account(today.AddDate(0, 1, 0)), was); dialogue.KindOf(err) != dialogue.KindConflict {
 			t.Fatalf("stale form %+v: %v, want a conflict", was, err)
 		}
 	}
@@ -400,39 +373,13 @@ func TestAccessEndsAfterTheLastDay(t *testing.T) {
 func TestAccessBeginsOnTheFirstDay(t *testing.T) {
 	ctx := context.Background()
 	st, url := dbtest.Store(t)
-	var today time.Time
-	if err := queryRow(url, `SELECT (now() AT TIME ZONE 'Europe/Brussels')::date`, &today); err != nil {
-		t.Fatal(err)
-	}
+	today := brusselsToday(t, url)
 	if _, err := st.CreateUser(ctx, cli, store.NewUser{Email: "wrong@presidency.example", Name: "Wrong", Role: dialogue.RolePresidency,
 		AccessFrom: today.AddDate(0, 1, 0), AccessUntil: today}); dialogue.KindOf(err) != dialogue.KindInvalid {
 		t.Fatalf("days in the wrong order: %v", err)
 	}
 	first := today.AddDate(0, 0, 1)
-	u, err := st.CreateUser(ctx, cli, store.NewUser{Email: "incoming@presidency.example", Name: "Incoming", Role: dialogue.RolePresidency, AccessFrom: first})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ss := st.Sessions(time.Hour, func([]byte) int64 { return u.ID })
-	if err := ss.CommitCtx(ctx, "tok", []byte("signed"), time.Now().Add(time.Hour)); err != nil {
-		t.Fatal(err)
-	}
-	feed, err := st.CalendarToken(ctx, u.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	reset := []byte("access-not-yet-token-0123456789a")
-	if err := st.CreatePasswordReset(ctx, cli, u.ID, reset, time.Hour); err != nil {
-		t.Fatal(err)
-	}
-	sessionUser := func() dialogue.User {
-		t.Helper()
-		fctx, su := store.WithSessionUser(ctx)
-		if _, ok, err := ss.FindCtx(fctx, "tok"); err != nil || !ok || !su.Found {
-			t.Fatalf("session: %v %v %+v", ok, err, su)
-		}
-		return su.User
-	}
+	u, feed, reset, sessionUser := accessFixture(t, st, store.NewUser{Email: "incoming@presidency.example", Name: "Incoming", Role: dialogue.RolePresidency, AccessFrom: first})
 	if got := sessionUser(); !got.AccessNotYet || !got.Inactive() || got.Status() != dialogue.AccountNotYet || !got.AccessFrom.Equal(first) {
 		t.Fatalf("before the first day: %+v", got)
 	}
@@ -451,7 +398,7 @@ func TestAccessBeginsOnTheFirstDay(t *testing.T) {
 
 	// The first day: in. A last day before it is refused beside the field.
 	was := store.Account{Name: u.Name, Email: u.Email, From: first}
-	err = st.UpdateAccount(ctx, cli, u.ID, store.Account{Name: u.Name, Email: u.Email, From: first, Until: today}, was)
+	err := st.UpdateAccount(ctx, cli, u.ID, store.Account{Name: u.Name, Email: u.Email, From: first, Until: today}, was)
 	var fe *dialogue.FormError
 	if !errors.As(err, &fe) || fe.Fields["until"] == "" {
 		t.Fatalf("last day before the first: %v", err)
@@ -464,5 +411,46 @@ func TestAccessBeginsOnTheFirstDay(t *testing.T) {
 	}
 	if _, err := st.UserByCalendarToken(ctx, feed); err != nil {
 		t.Fatalf("feed on the first day: %v", err)
+	}
+}
+
+// brusselsToday is the database's day in Brussels.
+func brusselsToday(t *testing.T, url string) time.Time {
+	t.Helper()
+	var today time.Time
+	if err := queryRow(url, `SELECT (now() AT TIME ZONE 'Europe/Brussels')::date`, &today); err != nil {
+		t.Fatal(err)
+	}
+	return today
+}
+
+// accessFixture creates a user with a session, a calendar feed and a
+// password link (reset), for the tests of the days of access; sessionUser
+// reads the user with the session, as every request does.
+func accessFixture(t *testing.T, st *store.Store, nu store.NewUser) (u dialogue.User, feed string, reset []byte, sessionUser func() dialogue.User) {
+	t.Helper()
+	ctx := context.Background()
+	u, err := st.CreateUser(ctx, cli, nu)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss := st.Sessions(time.Hour, func([]byte) int64 { return u.ID })
+	if err := ss.CommitCtx(ctx, "tok", []byte("signed"), time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if feed, err = st.CalendarToken(ctx, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	reset = []byte("days-of-access-token-0123456789a")
+	if err := st.CreatePasswordReset(ctx, cli, u.ID, reset, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	return u, feed, reset, func() dialogue.User {
+		t.Helper()
+		fctx, su := store.WithSessionUser(ctx)
+		if _, ok, err := ss.FindCtx(fctx, "tok"); err != nil || !ok || !su.Found {
+			t.Fatalf("session: %v %v %+v", ok, err, su)
+		}
+		return su.User
 	}
 }
