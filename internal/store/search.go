@@ -75,7 +75,7 @@ const (
 	// SearchPageSize is how many hits of each list a page shows: enough to
 	// scan at a glance; older ones are a link away.
 	SearchPageSize = 20
-	// recentDocuments, and the months of searchRepliesSQL, size the windows
+	// recentDocuments, and replyWindows, size the windows
 	// of newest rows (from the page's start) each list searches first
 	// (about a year of documents; the calendar month of the newest reply,
 	// then the two months before it, then the nine before those): the first
@@ -262,7 +262,7 @@ func parseReplyCursor(s string) (replyCursor, bool) {
 // prepared statement after its first executions instead of planning each
 // search again, which for these statements costs more than running them.
 const (
-	searchQuery      = `WITH q AS MATERIALIZED (SELECT websearch_to_tsquery('portal', $1) AS query),`
+	searchWords      = `websearch_to_tsquery('portal', $1)`
 	searchSeeAll     = `(SELECT $2::boolean)`
 	searchDelegation = `(SELECT $3::bigint)`
 	// The page's start, a documentCursor ($4 to $7) or a replyCursor ($4, $5).
@@ -277,20 +277,29 @@ const (
 // Its date as an upper bound of the window, too, made the full-text index
 // read the entries of every date below it (the first page's start is the
 // year 9999) for every search: 0.3 ms of a statement of 0.8 to 1.8.
-var searchDocumentsSQL = searchQuery + newestMatches(
+var searchDocumentsSQL = `WITH q AS MATERIALIZED (SELECT ` + searchWords + ` AS query),` + newestMatches(
 	`d.id, d.doc_date, d.year, d.number`, `doc_date DESC, year DESC, number DESC NULLS FIRST, id DESC`,
-	`d.search @@ q.query
-			AND (d.doc_date, d.year, coalesce(d.number, `+strconv.Itoa(noNumber)+`), d.id) < `+documentsFrom,
-	[]searchSource{documentsVisible}, []searchSource{documentsVisible},
-	`d.doc_date >= coalesce((SELECT e.doc_date FROM documents e
+	searchStep{sources: []searchSource{documentsVisible}, where: documentsMatch(`d.doc_date >= coalesce((SELECT e.doc_date FROM documents e
 		WHERE e.doc_date <= (SELECT $4::date)
 		ORDER BY e.doc_date DESC, e.year DESC, e.number DESC NULLS FIRST, e.id DESC
-		OFFSET `+strconv.Itoa(recentDocuments-1)+` LIMIT 1), '-infinity')`) + `
+		OFFSET ` + strconv.Itoa(recentDocuments-1) + ` LIMIT 1), '-infinity')`)},
+	searchStep{sources: []searchSource{documentsVisible}, where: documentsMatch()}) + `
 	SELECT ` + documentListColumns + `, ` + passageText("d.body_md") + `, querytree(q.query)
 	FROM hits JOIN documents d ON d.id = hits.id, q
 	ORDER BY d.doc_date DESC, d.year DESC, d.number DESC NULLS FIRST, d.id DESC`
 
 var documentsVisible = searchSource{from: `documents d`, visible: documentVisible(searchSeeAll, searchDelegation)}
+
+// documentsMatch returns the condition on the documents a step reads: the
+// words, after the page's start, and the window's conditions. The index
+// documents_search_date_idx (migration 000003) holds each document's date
+// beside its words.
+func documentsMatch(window ...string) func(searchSource) string {
+	return func(searchSource) string {
+		return strings.Join(append([]string{`d.search @@ q.query
+			AND (d.doc_date, d.year, coalesce(d.number, ` + strconv.Itoa(noNumber) + `), d.id) < ` + documentsFrom}, window...), "\n\t\t\tAND ")
+	}
+}
 
 // searchRepliesSQL: a page of replies, last changed first, and the text of
 // their passages. searchPartnerRepliesSQL: the same for a partner's
@@ -300,16 +309,47 @@ var (
 	searchPartnerRepliesSQL = searchReplies([]searchSource{ownReplies, partnersReplies}, []searchSource{ownReplies, partnersReplies})
 )
 
+// replyWindows are the months of the windows of recent replies, back from
+// that of the newest reply from the page's start (0 is that month, 1 the
+// one before): first that month, then the two before it, then the nine
+// before those.
+var replyWindows = [][2]int{{0, 0}, {1, 2}, {3, 11}}
+
 // searchReplies returns the statement of a page of replies read from the
 // sources given for the windows (recent) and for all the replies (all).
 // The round's title and the question's number are sub-selects rather than
 // joins: planning a join of five tables costs more than reading the page's
 // rows.
+//
+// A window is a query of its own, in q: the words and any of its months,
+// each month a word of a reply's indexed text (reply_search, migration
+// 000018), so that the index reads the window's matches in one scan, never
+// the word's matches of every month. Words that make an empty query (only
+// punctuation) stay empty rather than become the months alone: such a query
+// matches nothing.
 func searchReplies(recent, all []searchSource) string {
-	return searchQuery + newestMatches(
-		`p.id, p.updated_at`, `updated_at DESC, id DESC`,
-		`p.search @@ q.query AND (p.updated_at, p.id) < `+repliesFrom, recent, all,
-		recentMonths(0, 0), recentMonths(1, 2), recentMonths(3, 11)) + `
+	queries := []string{`w.query`}
+	var months []string
+	steps := make([]searchStep, 0, len(replyWindows)+1)
+	for k, window := range replyWindows {
+		name := `window` + strconv.Itoa(k)
+		queries = append(queries, `CASE WHEN numnode(w.query) = 0 THEN w.query ELSE w.query && m.`+name+` END AS `+name)
+		months = append(months, `(string_agg(l.month, ' | ') FILTER (WHERE n BETWEEN `+strconv.Itoa(window[0])+` AND `+strconv.Itoa(window[1])+`))::tsquery AS `+name)
+		steps = append(steps, searchStep{sources: recent, where: repliesMatch(`q.` + name)})
+	}
+	steps = append(steps, searchStep{sources: all, where: repliesMatch(`q.query`)})
+	lastMonth := strconv.Itoa(replyWindows[len(replyWindows)-1][1])
+	// m: each window's months, back from that of the newest reply from the
+	// page's start, as a query of their words (search_month), or'ed; NULL,
+	// matching nothing, when no reply is that old.
+	return `WITH q AS MATERIALIZED (SELECT ` + strings.Join(queries, ",\n\t\t") + `
+		FROM (SELECT ` + searchWords + ` AS query) w,
+		     (SELECT ` + strings.Join(months, ",\n\t\t\t") + `
+		      FROM (SELECT date_trunc('month', max(e.updated_at) AT TIME ZONE 'UTC') AS newest FROM positions e
+		            WHERE e.updated_at <= (SELECT $4::timestamptz)) newest,
+		           generate_series(0, ` + lastMonth + `) n,
+		           LATERAL (SELECT '''' || search_month(newest.newest - n * interval '1 month') || '''') l (month)) m),` + newestMatches(
+		`p.id, p.updated_at`, `updated_at DESC, id DESC`, steps...) + `
 	SELECT p.id, p.round_id, (SELECT r.title FROM rounds r WHERE r.id = p.round_id),
 	       (SELECT qu.position FROM questions qu WHERE qu.id = p.question_id),
 	       d.id, d.code, d.kind, d.name, d.native_name, coalesce(d.protocol_order, 0), d.footnote, p.status,
@@ -318,6 +358,18 @@ func searchReplies(recent, all []searchSource) string {
 	JOIN positions p ON p.id = hits.id
 	JOIN delegations d ON d.id = p.delegation_id, q
 	ORDER BY p.updated_at DESC, p.id DESC`
+}
+
+// repliesMatch returns the condition on the replies a step reads: the
+// source's indexed text matches the step's query, after the page's start.
+// The page's start is no condition of an index (IS TRUE): ANDed with the
+// full-text index, the B-tree of the replies' dates read every reply
+// before the start, which for the first page is all of them.
+func repliesMatch(query string) func(searchSource) string {
+	return func(src searchSource) string {
+		return src.text + ` @@ ` + query + `
+			AND ((p.updated_at, p.id) < ` + repliesFrom + `) IS TRUE`
+	}
 }
 
 // The sealing rule, as two sets of replies that never overlap: the
@@ -345,22 +397,26 @@ func searchReplies(recent, all []searchSource) string {
 // readers level the viewer's delegation may read, by the kind the database
 // gives that delegation.
 var (
-	ownReplies    = searchSource{from: `positions p`, visible: `p.delegation_id = ` + searchDelegation}
-	othersReplies = searchSource{from: `positions p`, visible: readsOthers + `
+	ownReplies    = searchSource{from: `positions p`, text: replyText, visible: `p.delegation_id = ` + searchDelegation}
+	othersReplies = searchSource{from: `positions p`, text: replyText, visible: readsOthers + `
 		AND p.delegation_id <> ` + searchDelegation + ` AND p.readers >= ` + readersLevel}
-	recentReplies = searchSource{from: `positions p`, visible: readsOthers + `
+	recentReplies = searchSource{from: `positions p`, text: replyText, visible: readsOthers + `
 		AND (p.delegation_id = ` + searchDelegation + ` OR p.readers >= ` + readersLevel + `)`}
-	// The words of the replies released to the partners, as the partial
-	// index positions_search_partners_idx holds them (migration 000010):
-	// an expression no other index holds, so that PostgreSQL reads through
-	// that one.
-	partnersReplies = searchSource{from: othersReplies.from, visible: othersReplies.visible,
-		match: `p.readers = ` + readersPartners + ` AND (CASE WHEN p.readers = ` + readersPartners + ` THEN p.search END) @@ q.query
-			AND (p.updated_at, p.id) < ` + repliesFrom}
+	// The text of the replies released to the partners, as the partial
+	// index positions_search_partners_month_idx holds it (migration
+	// 000018): an expression no other index holds, so that PostgreSQL
+	// reads through that one.
+	partnersReplies = searchSource{from: othersReplies.from, visible: `p.readers = ` + readersPartners + ` AND ` + othersReplies.visible,
+		text: `(CASE WHEN p.readers = ` + readersPartners + ` THEN ` + replyText + ` END)`}
 )
 
+// replyText is a reply's indexed text, its words and its month, as the
+// index positions_search_month_idx holds it (migration 000018).
+const replyText = `reply_search(p.search, p.updated_at)`
+
 // readersPartners is the readers level (migration 000010) of a reply
-// released to the partners, as positions_search_partners_idx is written.
+// released to the partners, as positions_search_partners_month_idx is
+// written.
 const readersPartners = "3"
 
 // readersLevel is the least readers level (migration 000010) of another
@@ -377,75 +433,59 @@ const (
 	readsOthers = `(` + readersLevel + ` <= ` + readersPartners + `)`
 )
 
-// recentMonths is a window of the replies last changed in the calendar
-// months (UTC) first to last back from that of the newest reply from the
-// page's start (0 is that month, 1 the one before): a few exact keys of the
-// full-text index of positions, which holds each reply's month beside its
-// words (migration 000003).
-func recentMonths(first, last int) string {
-	return `date_trunc('month', p.updated_at AT TIME ZONE 'UTC') = ANY ((
-		SELECT array_agg(m.newest - n * interval '1 month')
-		FROM (SELECT date_trunc('month', max(e.updated_at) AT TIME ZONE 'UTC') AS newest FROM positions e
-		      WHERE e.updated_at <= (SELECT $4::timestamptz)) m,
-		     generate_series(` + strconv.Itoa(first) + `, ` + strconv.Itoa(last) + `) n)::timestamp[])`
-}
+// searchSource is where a search list reads its rows (from, a FROM list),
+// which of them the viewer may see (visible, a condition), and for the
+// replies, the text the words are looked for in (text, an expression a
+// full-text index holds).
+type searchSource struct{ from, visible, text string }
 
-// searchSource is where a search list reads its rows (from, a FROM list)
-// and which of them the viewer may see (visible, a condition); match, when
-// set, is its own condition of the words and the page's start, in place of
-// the list's.
-type searchSource struct{ from, visible, match string }
+// searchStep is a step of newestMatches: the sources it reads and the
+// condition on the rows of each (where: the words, the page's start, and
+// for a window, the window).
+type searchStep struct {
+	sources []searchSource
+	where   func(searchSource) string
+}
 
 // newestMatches returns CTEs ending in hits: the ids (column id) of the
 // newest SearchPageSize+1 rows (one more than a page: is there another?),
-// by order, that match and that the viewer may see: in the windows, from
-// the sources of recent; among all the rows, from those of all. The
-// sources of each never hold the same row, and those of all hold every row
-// those of recent hold. keys are the columns the sources give, named as
-// order names them: the id and those order sorts them by.
+// by order, that match and that the viewer may see, read by the steps in
+// turn: first the windows, then all the rows (the last step). The sources
+// of a step never hold the same row, the rows of each window are newer
+// than those of the next, and the last step holds every row of the
+// windows. keys are the columns the sources give, named as order names
+// them: the id and those order sorts them by.
 //
 // Walking the rows newest first until enough match is cheap for a common
 // word and ruinous for a rare one (or for a viewer who may see little);
 // reading every match through the full-text index and sorting them is the
 // reverse, and grows with the years. So the matches are read window by
-// window: first among the newest rows (windows: conditions on the date,
-// each window older than the one before and not overlapping it, which the
-// GIN indexes of migration 000003 apply in the same index scan as the
-// words, so that a common word costs a window's worth of rows, never the
-// decade); only while the windows read so far gave less than a page, in
-// the next one; and at last, when all of them together fell short, among
-// all the rows (a rare word: few rows). Each step is guarded by the counts
-// of the steps before, which PostgreSQL evaluates once before running it,
-// so a step runs only when it is needed. The windows' rows, newest first,
-// are the answer when they make a page (every row of a window is newer
-// than every row of the next, and each window gave its newest); else the
-// last step's, which read everything.
-func newestMatches(keys, order, match string, recent, all []searchSource, windows ...string) string {
-	if len(windows) == 0 {
-		panic("store: newestMatches needs a window")
+// window: first among the newest rows (conditions on the date that the
+// full-text index applies in the same scan as the words, so that a common
+// word costs a window's worth of rows, never the decade); only while the
+// windows read so far gave less than a page, in the next one; and at last,
+// when all of them together fell short, among all the rows (a rare word:
+// few rows). Each step is guarded by the counts of the steps before, which
+// PostgreSQL evaluates once before running it, so a step runs only when it
+// is needed. The windows' rows, newest first, are the answer when they
+// make a page (every row of a window is newer than every row of the next,
+// and each window gave its newest); else the last step's, which read
+// everything.
+func newestMatches(keys, order string, steps ...searchStep) string {
+	if len(steps) < 2 {
+		panic("store: newestMatches needs a window and a last step")
 	}
 	limit := strconv.Itoa(SearchPageSize + 1)
-	var ctes, steps, counts []string
-	for k := 0; k <= len(windows); k++ {
-		sources := all
-		if k < len(windows) {
-			sources = recent
-		}
+	var ctes, windows, counts []string
+	for k, st := range steps {
 		// Run only when the steps before fell short of a page.
 		var short []string
 		if len(counts) > 0 {
 			short = []string{`(` + strings.Join(counts, " + ") + `) < ` + limit}
 		}
 		var branches []string
-		for _, src := range sources {
-			m := match
-			if src.match != "" {
-				m = src.match
-			}
-			where := append(short[:len(short):len(short)], m, src.visible)
-			if k < len(windows) {
-				where = append(where, windows[k])
-			}
+		for _, src := range st.sources {
+			where := append(short[:len(short):len(short)], st.where(src), src.visible)
 			branches = append(branches, `SELECT `+keys+` FROM `+src.from+`, q
 			WHERE `+strings.Join(where, "\n\t\t\tAND "))
 		}
@@ -455,16 +495,16 @@ func newestMatches(keys, order, match string, recent, all []searchSource, window
 			`+strings.Join(branches, "\n\t\t\tUNION ALL\n\t\t\t")+`) s
 		ORDER BY `+order+`
 		LIMIT `+limit+`)`)
-		if k < len(windows) {
-			steps = append(steps, `SELECT * FROM `+step)
+		if k < len(steps)-1 {
+			windows = append(windows, `SELECT * FROM `+step)
 			counts = append(counts, `(SELECT count(*) FROM `+step+`)`)
 		}
 	}
-	last := "step" + strconv.Itoa(len(windows))
+	last := "step" + strconv.Itoa(len(steps)-1)
 	found := `(` + strings.Join(counts, " + ") + `)`
 	return "\n\t" + strings.Join(ctes, ",\n\t") + `,
 	hits AS (
-		(SELECT id FROM (` + strings.Join(steps, " UNION ALL ") + `) w
+		(SELECT id FROM (` + strings.Join(windows, " UNION ALL ") + `) w
 		 WHERE ` + found + ` >= ` + limit + `
 		 ORDER BY ` + order + `
 		 LIMIT ` + limit + `)
