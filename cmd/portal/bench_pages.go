@@ -186,25 +186,21 @@ func readBenchData(ctx context.Context, st *store.Store, o benchOptions) (*bench
 
 	// The document page: the big round's note when every member state's
 	// delegates see it (a LIMITE note with questions and rounds: the
-	// richest page), else the newest LIMITE note with a round they all see,
-	// else the newest LIMITE document; one that is not a revision and
+	// richest page), else the newest LIMITE note of a dialogue they all
+	// see, else the newest LIMITE document; one that is not a revision and
 	// follows no previous document, so that datasets of every size measure
-	// the same page (a round, or such a link, costs one more statement,
-	// whatever the size: on the one-year dataset the big round's note is
-	// not LIMITE, and the newest LIMITE document had no round).
-	hasRound := map[int64]bool{}
-	for _, r := range rounds {
-		hasRound[r.Round.DocumentID] = true
-	}
+	// the same page (a dialogue's link, or such a link, costs one more
+	// statement, whatever the size: on the one-year dataset the big round's
+	// note is not LIMITE, and the newest LIMITE document was of no dialogue).
 	candidates := []int64{d.BigRound.Round.DocumentID}
 	list, err := st.Documents(ctx, store.DocumentFilter{Viewer: delegationViewer(d.MemberStates[0]),
 		Marking: dialogue.MarkingLimite, Status: dialogue.DocumentIssued, Limit: 50})
 	if err != nil {
 		return nil, err
 	}
-	for _, withRound := range []bool{true, false} {
+	for _, ofDialogue := range []bool{true, false} {
 		for _, doc := range list.Documents {
-			if hasRound[doc.ID] == withRound {
+			if (doc.DialogueID != 0) == ofDialogue {
 				candidates = append(candidates, doc.ID)
 			}
 		}
