@@ -298,6 +298,11 @@ func TestSearchIsThePlainQuery(t *testing.T) {
 		INSERT INTO document_recipients (document_id, delegation_id)
 		SELECT d.id, g.id FROM documents d, delegations g
 		WHERE d.audience = 'named' AND ((g.code = 'TN' AND d.number % 4 = 1) OR (g.code = 'EUROPOL' AND d.number % 8 = 5) OR g.code = 'M3');
+		-- Named recipients added to a wider audience, who may see such a
+		-- document by both: found once.
+		INSERT INTO document_recipients (document_id, delegation_id)
+		SELECT d.id, g.id FROM documents d, delegations g
+		WHERE d.audience IN ('delegations', 'member_states', 'working_party') AND d.number % 7 = 0 AND g.code IN ('M3', 'TN', 'EUROPOL', 'COM');
 		INSERT INTO questions (document_id, position, kind, prompt)
 		SELECT d.id, q, 'text', 'Question ' || q FROM documents d, generate_series(1, 4) q WHERE d.number = 1;
 		INSERT INTO rounds (document_id, title, opens_at, deadline, closed_at, released_at, release_audience)
@@ -365,6 +370,12 @@ func TestSearchIsThePlainQuery(t *testing.T) {
 	// A partner whose kind the portal got wrong reads through the members'
 	// statement, and still finds exactly what it may read.
 	viewers["TN as a member state"] = dialogue.Viewer{UserID: 2, DelegationID: viewers["TN"].DelegationID, DelegationKind: dialogue.MemberState}
+	// Delegations taken for observers read through the observers'
+	// statement for documents (named recipients apart), which is
+	// complete for anyone: they find exactly what they may see.
+	for _, code := range []string{"M1", "M3", "TN", "COM"} {
+		viewers[code+" as an observer"] = dialogue.Viewer{UserID: 2, DelegationID: viewers[code].DelegationID, DelegationKind: dialogue.Observer}
+	}
 	// Up to pages pages of each list: the first page of both, then each
 	// page from the link of the one before; the plain query gives one more row than those pages hold, to
 	// tell whether the last page read rightly offers more.

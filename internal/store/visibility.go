@@ -36,12 +36,20 @@ func documentVisibleFenced(seeAll, delegation, fence string) string {
 	// The named recipients last: the audiences are checked first, from
 	// values read once per statement, and a document sent to all member
 	// states needs no lookup of its recipients for a member state.
-	return fmt.Sprintf(`(%[1]s OR (d.status = 'issued' AND (
-		(d.audience = 'delegations' AND EXISTS (SELECT 1 FROM delegations vd WHERE vd.id = %[2]s AND vd.kind IN ('member_state', 'institution')))
-		OR (d.audience = 'member_states' AND EXISTS (SELECT 1 FROM delegations vd WHERE vd.id = %[2]s AND vd.kind = 'member_state'))
-		OR (d.audience = 'working_party' AND EXISTS (SELECT 1 FROM working_party_members wm WHERE wm.working_party_id = d.working_party_id AND wm.delegation_id = %[2]s))
-		OR EXISTS (SELECT 1 FROM document_recipients dr WHERE dr.document_id = d.id AND dr.delegation_id = %[2]s%[3]s)
-	)))`, seeAll, delegation, fence)
+	return fmt.Sprintf(`(%s OR (d.status = 'issued' AND (%s
+		OR EXISTS (SELECT 1 FROM document_recipients dr WHERE dr.document_id = d.id AND dr.delegation_id = %s%s)
+	)))`, seeAll, documentAudiences(delegation), delegation, fence)
+}
+
+// documentAudiences is the part of documentVisible's rule an issued
+// document's audience gives, without its named recipients: for search,
+// which reads the documents a delegation is named for (documentNamed) by
+// themselves.
+func documentAudiences(delegation string) string {
+	return fmt.Sprintf(`(
+		(d.audience = 'delegations' AND EXISTS (SELECT 1 FROM delegations vd WHERE vd.id = %[1]s AND vd.kind IN ('member_state', 'institution')))
+		OR (d.audience = 'member_states' AND EXISTS (SELECT 1 FROM delegations vd WHERE vd.id = %[1]s AND vd.kind = 'member_state'))
+		OR (d.audience = 'working_party' AND EXISTS (SELECT 1 FROM working_party_members wm WHERE wm.working_party_id = d.working_party_id AND wm.delegation_id = %[1]s)))`, delegation)
 }
 
 // viewerArgs are the two parameters documentVisible expects.
