@@ -341,7 +341,7 @@ func documentsMatch(window ...string) func(searchSource) string {
 		// The window first: of conditions that cost the same, PostgreSQL
 		// checks first the one written first, and a walk reads more rows
 		// outside the window than in it.
-		return strings.Join(append(window, words+`
+		return strings.Join(append(window[:len(window):len(window)], words+`
 			AND ((d.doc_date, d.year, coalesce(d.number, `+strconv.Itoa(noNumber)+`), d.id) < `+documentsFrom+`) IS TRUE`), "\n\t\t\tAND ")
 	}
 }
