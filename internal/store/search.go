@@ -315,9 +315,7 @@ func searchDocuments(sources []searchSource) string {
 // but neither relies on it: together the two sets are documentVisible's.
 var (
 	documentsVisible  = searchSource{from: `documents d`, visible: documentVisible(searchSeeAll, searchDelegation)}
-	audienceDocuments = searchSource{from: `documents d`, visible: `(SELECT ` + searchSeeAll + `
-			OR EXISTS (SELECT 1 FROM delegations vd WHERE vd.id = ` + searchDelegation + ` AND vd.kind IN ('member_state', 'institution'))
-			OR EXISTS (SELECT 1 FROM working_party_members wm WHERE wm.delegation_id = ` + searchDelegation + `))
+	audienceDocuments = searchSource{from: `documents d`, visible: `(SELECT ` + searchSeeAll + ` OR ` + documentAudiencesReach(searchDelegation) + `)
 		AND (` + searchSeeAll + ` OR (d.status = 'issued' AND ` + documentAudiences(searchDelegation) + `))`}
 	namedDocuments = searchSource{from: `document_recipients dr JOIN documents d ON d.id = dr.document_id`, walk: true,
 		visible: `dr.delegation_id = ` + searchDelegation + ` AND d.status = 'issued'

@@ -52,6 +52,15 @@ func documentAudiences(delegation string) string {
 		OR (d.audience = 'working_party' AND EXISTS (SELECT 1 FROM working_party_members wm WHERE wm.working_party_id = d.working_party_id AND wm.delegation_id = %[1]s)))`, delegation)
 }
 
+// documentAudiencesReach holds when documentAudiences may hold for some
+// document: the delegation is a member state or an institution, or in a
+// working party. Kept beside that rule, which it must follow: search skips
+// reading documents by audience for a delegation it does not reach.
+func documentAudiencesReach(delegation string) string {
+	return fmt.Sprintf(`(EXISTS (SELECT 1 FROM delegations vd WHERE vd.id = %[1]s AND vd.kind IN ('member_state', 'institution'))
+			OR EXISTS (SELECT 1 FROM working_party_members wm WHERE wm.delegation_id = %[1]s))`, delegation)
+}
+
 // viewerArgs are the two parameters documentVisible expects.
 func viewerArgs(v dialogue.Viewer) (seeAll bool, delegationID int64) {
 	return v.SeeAll, v.DelegationID
