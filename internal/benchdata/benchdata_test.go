@@ -82,6 +82,14 @@ func TestGenerateOneYear(t *testing.T) {
 		{"held meetings", count(t, st, `SELECT count(*) FROM meetings WHERE status = 'held' AND seed_key IS NULL`), 55, 78},
 		{"planned or confirmed", count(t, st, `SELECT count(*) FROM meetings WHERE status IN ('planned', 'confirmed') AND seed_key IS NULL AND starts_at > '2026-01-01'`), 1, 15},
 		{"back-to-back", count(t, st, `SELECT count(*) FROM meetings WHERE back_to_back_id IS NOT NULL AND seed_key IS NULL`), 3, 4},
+		// The year's full round, its annual review: released, ten
+		// questions, the 27 member states and the 5 partners asked (the
+		// bench's matrix on every size).
+		{"full rounds", count(t, st, `SELECT count(*) FROM rounds r
+			WHERE r.title LIKE 'Annual review of the EU–Mediterranean dialogue%'
+			  AND r.released_at IS NOT NULL AND r.seed_key IS NULL
+			  AND (SELECT count(*) FROM questions q WHERE q.document_id = r.document_id) = 10
+			  AND (SELECT count(*) FROM round_delegations rd WHERE rd.round_id = r.id) = 32`), 1, 1},
 	} {
 		if c.got < c.lo || c.got > c.hi {
 			t.Errorf("%s: %d, want %d to %d", c.what, c.got, c.lo, c.hi)

@@ -141,6 +141,9 @@ func (g *gen) pickCodes(d *doc) {
 	}
 }
 
+// fullRoundSubject is the subject of each year's full round (fullRound).
+const fullRoundSubject = "Annual review of the EU–Mediterranean dialogue: questions to delegations"
+
 // makeYearDocuments writes bench year k's 400 documents: the calls of its
 // meetings, 60 notes with questions and their rounds, the compilations of
 // some of those rounds, REVs of earlier documents, and other notes and
@@ -191,7 +194,11 @@ func (g *gen) makeYearDocuments(k int) {
 	// Notes with questions, and their rounds.
 	compiled := 0
 	for i := range notesPerYear {
-		at := g.at(g.randomDay(ys, ye), 9, 17)
+		from, to := ys, ye
+		if i == 0 { // the full round (below): in the first half, to be released by the year's end
+			to = ys.Add(ye.Sub(ys) / 2)
+		}
+		at := g.at(g.randomDay(from, to), 9, 17)
 		if k == g.years-1 && i >= notesPerYear-3 {
 			// The last notes of all, on which rounds are still open.
 			at = g.officeTime(g.now.AddDate(0, 0, -12), g.now.Add(-4*time.Hour))
@@ -217,7 +224,18 @@ func (g *gen) makeYearDocuments(k int) {
 		if d.dialogue != nil && len(d.dialogue.partners) > 0 {
 			d.named = slices.Clone(d.dialogue.partners)
 		}
-		g.makeQuestions(d, between(g.r, 3, 10))
+		// Each year's first note is the Mediterranean dialogue's annual
+		// review, its full round: ten questions to every delegation asked,
+		// released once closed. So every dataset, one year or ten, has such
+		// a round, and the bench's matrix, compilation and CSV measure the
+		// same round shape on each size (on one year the largest had been
+		// 32 × 9).
+		questions := between(g.r, 3, 10)
+		if i == 0 {
+			d.fullRound, questions = true, 10
+			d.subject = fullRoundSubject
+		}
+		g.makeQuestions(d, questions)
 		var b strings.Builder
 		body(g.r, &b, between(g.r, 1200, 3500))
 		writeQuestions(&b, d.questions)

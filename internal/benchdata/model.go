@@ -161,6 +161,9 @@ type doc struct {
 	round     *round      // a compilation's round
 	edits     []time.Time // a draft's saves after its creation
 	wantPrev  bool        // cites a previous document ("No. prev. doc.")
+	// fullRound: the year's largest consultation, ten questions to the
+	// member states and the Mediterranean partners, released once closed.
+	fullRound bool
 }
 
 type docCode struct {

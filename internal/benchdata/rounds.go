@@ -63,7 +63,7 @@ func (g *gen) planRound(d *doc) *round {
 		return r
 	}
 	r.closedAt = closeAt
-	if !chance(g.r, 0.7) {
+	if !chance(g.r, 0.7) && !d.fullRound {
 		return r
 	}
 	releaseAt := g.officeTime(closeAt.AddDate(0, 0, 1), closeAt.AddDate(0, 0, 10))
