@@ -194,11 +194,11 @@ func (g *gen) makeYearDocuments(k int) {
 	// Notes with questions, and their rounds.
 	compiled := 0
 	for i := range notesPerYear {
-		from, to := ys, ye
+		until := ye
 		if i == 0 { // the full round (below): in the first half, to be released by the year's end
-			to = ys.Add(ye.Sub(ys) / 2)
+			until = ys.Add(ye.Sub(ys) / 2)
 		}
-		at := g.at(g.randomDay(from, to), 9, 17)
+		at := g.at(g.randomDay(ys, until), 9, 17)
 		if k == g.years-1 && i >= notesPerYear-3 {
 			// The last notes of all, on which rounds are still open.
 			at = g.officeTime(g.now.AddDate(0, 0, -12), g.now.Add(-4*time.Hour))
