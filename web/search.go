@@ -23,7 +23,7 @@ type SearchView struct {
 }
 
 // listHeading is a list's heading: its hits in full ("Documents (3)"),
-// the first of more ("Documents (newest 20)"), or a page of older ones.
+// the first of more ("Documents (newest 10)"), or a page of older ones.
 func (v SearchView) listHeading(name string, shown int, more string) string {
 	switch {
 	case v.List != "":

@@ -27,22 +27,22 @@ func TestBrowserSearchPages(t *testing.T) {
 	); err != nil {
 		t.Fatalf("search: %v", err)
 	}
-	if got := text(t, ctx, "#doc-hits"); got != "Documents (newest 20)" {
+	if got := text(t, ctx, "#doc-hits"); got != "Documents (newest 10)" {
 		t.Errorf("heading = %q", got)
 	}
 	if err := chromedp.Do(ctx,
 		chromedp.Focus(chromedp.Search(`//a[normalize-space()="Older documents"]`)),
 		chromedp.KeyEvent(kb.Enter),
-		chromedp.WaitVisible(chromedp.Search(`//h2[normalize-space()="Older documents (5)"]`)),
+		chromedp.WaitVisible(chromedp.Search(`//h2[normalize-space()="Older documents (10)"]`)),
 	); err != nil {
 		t.Fatalf("older documents: %v", err)
 	}
-	if got := text(t, ctx, "ol.hits"); !strings.HasPrefix(got, "21/26 Zanzibar note 21") || !strings.Contains(got, "Zanzibar note 25") {
+	if got := text(t, ctx, "ol.hits"); !strings.HasPrefix(got, "11/26 Zanzibar note 11") || !strings.Contains(got, "Zanzibar note 20") {
 		t.Errorf("older documents = %q", got)
 	}
 	if err := chromedp.Do(ctx,
 		chromedp.Click(chromedp.Search(`//a[normalize-space()="Back to the newest results"]`)),
-		chromedp.WaitVisible(chromedp.Search(`//h2[normalize-space()="Documents (newest 20)"]`)),
+		chromedp.WaitVisible(chromedp.Search(`//h2[normalize-space()="Documents (newest 10)"]`)),
 	); err != nil {
 		t.Fatalf("back to the newest: %v", err)
 	}

@@ -50,19 +50,29 @@ func TestSearchPages(t *testing.T) {
 	addZanzibarNotes(t, st)
 	r := get(t, be, "/search?q=zanzibar")
 	checkHTML(t, "/search?q=zanzibar", r.body)
-	r.mustContain(t, "/search?q=zanzibar", "Documents (newest 20)", "Zanzibar note 20<", "Older documents", "Replies (0)")
-	r.mustNotContain(t, "/search?q=zanzibar", "Zanzibar note 21<", "Older replies", "Back to the newest results")
-	link := regexp.MustCompile(`href="(/search\?[^"]*list=documents[^"]*)"`).FindStringSubmatch(r.body)
-	if link == nil {
-		t.Fatal("no link to the older documents")
+	// 25 notes, note 1 the newest: pages of 1–10, 11–20 and 21–25.
+	r.mustContain(t, "/search?q=zanzibar", "Documents (newest 10)", "Zanzibar note 10<", "Older documents", "Replies (0)")
+	r.mustNotContain(t, "/search?q=zanzibar", "Zanzibar note 11<", "Older replies", "Back to the newest results")
+	olderLink := func(body string) string {
+		t.Helper()
+		link := regexp.MustCompile(`href="(/search\?[^"]*list=documents[^"]*)"`).FindStringSubmatch(body)
+		if link == nil {
+			t.Fatal("no link to the older documents")
+		}
+		return html.UnescapeString(link[1])
 	}
-	older := html.UnescapeString(link[1])
+	older := olderLink(r.body)
 	r = get(t, be, older)
 	if r.status != http.StatusOK {
 		t.Fatalf("GET %s: %d", older, r.status)
 	}
 	checkHTML(t, older, r.body)
-	r.mustContain(t, older, "Older documents (5)", "Zanzibar note 21<", "Zanzibar note 25<", "Back to the newest results", `href="/search?q=zanzibar"`)
+	r.mustContain(t, older, "Older documents (10)", "Zanzibar note 11<", "Zanzibar note 20<", "Back to the newest results", `href="/search?q=zanzibar"`)
+	r.mustNotContain(t, older, "Zanzibar note 10<", "Zanzibar note 21<", "Replies (")
+	older = olderLink(r.body)
+	r = get(t, be, older)
+	checkHTML(t, older, r.body)
+	r.mustContain(t, older, "Older documents (5)", "Zanzibar note 21<", "Zanzibar note 25<", "Back to the newest results")
 	r.mustNotContain(t, older, "Zanzibar note 20<", "Replies (", "Older documents</a>")
 
 	for _, bad := range []string{"list=documents&after=2026-10-11", "list=replies&after=x.y", "list=elsewhere&after=1", "after=1.2",

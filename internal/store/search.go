@@ -72,9 +72,12 @@ type SearchRequest struct {
 }
 
 const (
-	// SearchPageSize is how many hits of each list a page shows: enough to
-	// scan at a glance; older ones are a link away.
-	SearchPageSize = 20
+	// SearchPageSize is how many hits of each list a page shows: ten, as
+	// search pages commonly do, enough to scan at a glance (two lists of
+	// ten passages are a page of some 1,500 words); older ones are a link
+	// away. Twenty of each cost a search a fifth more (the notes' texts
+	// and passages are most of the portal's part of it), see bench/README.md.
+	SearchPageSize = 10
 	// recentDocuments, and replyWindows, size the windows
 	// of newest rows (from the page's start) each list searches first
 	// (about a year of documents; the calendar month of the newest reply,
